@@ -1,0 +1,179 @@
+import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Host, parseHosts } from './hosts.js';
+import { DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, EXPIRY_WARNING_DAYS, MAX_DAYS } from './profile.js';
+import { signatureAlgorithmOf } from './signature-algorithm.js';
+import { loadForge } from './x509-builder.js';
+
+export interface CheckOptions {
+  outDir?: string;
+  keyFile?: string;
+  certFile?: string;
+  /** Hosts the certificate must cover; defaults to localhost, 127.0.0.1 and ::1. */
+  hosts?: readonly string[];
+  /** For tests and reproducible reports; defaults to now. */
+  now?: Date;
+}
+
+export type ProblemCode =
+  | 'key-unreadable'
+  | 'cert-unreadable'
+  | 'mismatch'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'expiring-soon'
+  | 'validity-too-long'
+  | 'weak-key'
+  | 'weak-signature'
+  | 'no-san'
+  | 'host-not-covered'
+  | 'no-server-auth';
+
+export interface Problem {
+  code: ProblemCode;
+  message: string;
+  fix: string;
+}
+
+export interface CheckResult {
+  ok: boolean;
+  keyPath: string;
+  certPath: string;
+  problems: Problem[];
+  certificate?: {
+    subject: string;
+    subjectAltName: string | null;
+    notBefore: string;
+    notAfter: string;
+    keyType: string;
+    bits: number | null;
+    signatureAlgorithm: string;
+    fingerprintSha256: string;
+  };
+}
+
+const REGENERATE = 'run `h2-setup certs --force` to make a new pair';
+const SERVER_AUTH_OID = '1.3.6.1.5.5.7.3.1';
+const DAY_MS = 86_400_000;
+
+function readText(path: string): { text?: string; error?: string } {
+  try {
+    return { text: readFileSync(path, 'utf8') };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { error: code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(code ?? error) };
+  }
+}
+
+function covers(cert: X509Certificate, host: Host): boolean {
+  // subject: 'never' — modern clients (Chrome since 58, Go, Node) ignore the
+  // commonName, so the check must too.
+  return host.kind === 'ip' ? cert.checkIP(host.value) !== undefined : cert.checkHost(host.value, { subject: 'never' }) !== undefined;
+}
+
+/**
+ * `h2-setup certs --check`: reads an existing key and certificate and reports every
+ * problem a client or a server would trip over, each with what to do about it.
+ */
+export async function checkCertificates(options: CheckOptions): Promise<CheckResult> {
+  const outDir = resolve(options.outDir ?? '.');
+  const keyPath = resolve(outDir, options.keyFile ?? DEFAULT_KEY_FILE);
+  const certPath = resolve(outDir, options.certFile ?? DEFAULT_CERT_FILE);
+  const hosts = parseHosts(options.hosts);
+  const now = options.now ?? new Date();
+  const problems: Problem[] = [];
+  const problem = (code: ProblemCode, message: string, fix: string) => problems.push({ code, message, fix });
+
+  let key: KeyObject | undefined;
+  const keyText = readText(keyPath);
+  if (keyText.error !== undefined) {
+    problem('key-unreadable', `cannot read the private key ${keyPath}: ${keyText.error}`, REGENERATE);
+  } else {
+    try {
+      key = createPrivateKey(keyText.text ?? '');
+    } catch {
+      problem('key-unreadable', `${keyPath} is not a PEM private key (expected -----BEGIN PRIVATE KEY-----)`, REGENERATE);
+    }
+  }
+
+  let cert: X509Certificate | undefined;
+  const certText = readText(certPath);
+  if (certText.error !== undefined) {
+    problem('cert-unreadable', `cannot read the certificate ${certPath}: ${certText.error}`, REGENERATE);
+  } else {
+    try {
+      cert = new X509Certificate(certText.text ?? '');
+    } catch {
+      problem('cert-unreadable', `${certPath} is not a PEM certificate (expected -----BEGIN CERTIFICATE-----)`, REGENERATE);
+    }
+  }
+
+  if (!cert) return { ok: false, keyPath, certPath, problems };
+
+  if (key && !cert.checkPrivateKey(key)) {
+    problem('mismatch', `the private key ${keyPath} does not match the certificate ${certPath}: a TLS server cannot start with them`, `${REGENERATE}, which writes both together`);
+  }
+
+  const notBefore = new Date(cert.validFrom);
+  const notAfter = new Date(cert.validTo);
+  if (notAfter.getTime() <= now.getTime()) {
+    problem('expired', `the certificate expired on ${notAfter.toISOString()}`, REGENERATE);
+  } else if (notBefore.getTime() > now.getTime()) {
+    problem('not-yet-valid', `the certificate is not valid until ${notBefore.toISOString()} (check this machine's clock)`, REGENERATE);
+  } else {
+    const daysLeft = Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
+    if (daysLeft < EXPIRY_WARNING_DAYS) {
+      problem('expiring-soon', `the certificate expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'}, on ${notAfter.toISOString()}`, REGENERATE);
+    }
+  }
+  const validityDays = (notAfter.getTime() - notBefore.getTime()) / DAY_MS;
+  if (validityDays > MAX_DAYS) {
+    problem('validity-too-long', `the certificate is valid for ${Math.round(validityDays)} days; Apple platforms reject TLS server certificates valid for more than ${MAX_DAYS}`, `${REGENERATE} --days 365`);
+  }
+
+  const details = cert.publicKey.asymmetricKeyDetails;
+  const keyType = cert.publicKey.asymmetricKeyType ?? 'unknown';
+  const bits = details?.modulusLength ?? null;
+  if ((keyType === 'rsa' || keyType === 'rsa-pss' || keyType === 'dsa') && bits !== null && bits < 2048) {
+    problem('weak-key', `the key is ${keyType.toUpperCase()}-${bits}; clients and OpenSSL's default security level refuse keys under 2048 bits`, `${REGENERATE} (RSA-2048 by default)`);
+  }
+
+  const signatureAlgorithm = signatureAlgorithmOf(await loadForge(), cert.raw);
+  if (/sha1|md5|md2/i.test(signatureAlgorithm)) {
+    problem('weak-signature', `the certificate is signed with ${signatureAlgorithm}; browsers and OpenSSL 3 reject SHA-1 and MD5 signatures`, `${REGENERATE} (signed with SHA-256)`);
+  }
+
+  const san = cert.subjectAltName ?? null;
+  if (!san) {
+    problem('no-san', 'the certificate has no subjectAltName; clients ignore the commonName and accept no host name for it', `${REGENERATE} --host <name> for each host`);
+  } else {
+    for (const host of hosts) {
+      if (!covers(cert, host)) {
+        problem('host-not-covered', `${host.value} is not in the certificate's subjectAltName (${san})`, `${REGENERATE} --host ${host.value} (repeat --host for every name)`);
+      }
+    }
+  }
+
+  const extendedKeyUsage = (cert as X509Certificate & { keyUsage?: string[] }).keyUsage;
+  if (!extendedKeyUsage?.includes(SERVER_AUTH_OID)) {
+    problem('no-server-auth', 'the certificate has no extendedKeyUsage serverAuth; Apple platforms and strict clients refuse it for a TLS server', REGENERATE);
+  }
+
+  return {
+    ok: problems.length === 0,
+    keyPath,
+    certPath,
+    problems,
+    certificate: {
+      subject: cert.subject,
+      subjectAltName: san,
+      notBefore: notBefore.toISOString(),
+      notAfter: notAfter.toISOString(),
+      keyType,
+      bits,
+      signatureAlgorithm,
+      fingerprintSha256: cert.fingerprint256,
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { X509Certificate } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { usageError } from '../errors.js';
+import { checkDirectoryPath, pathKind, writeFilesAtomically } from '../files.js';
+import { type Host, parseHosts } from './hosts.js';
+import { privateKeyToPem, publicKeyToPem, startRsaKeyGeneration } from './keys.js';
+import { CLOCK_SKEW_MS, DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, type KeyBits, parseBits, parseDays } from './profile.js';
+import { buildSignedCertificate, loadForge, serverLeafExtensions } from './x509-builder.js';
+
+export interface GenerateOptions {
+  outDir?: string;
+  hosts?: readonly string[];
+  days?: string | number;
+  bits?: string | number;
+  keyFile?: string;
+  certFile?: string;
+  force?: boolean;
+}
+
+export interface CertificateSummary {
+  keyPath: string;
+  certPath: string;
+  hosts: Host[];
+  commonName: string;
+  bits: number;
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+  days: number;
+  fingerprintSha256: string;
+  signatureAlgorithm: 'sha256WithRSAEncryption';
+}
+
+interface GeneratePlan {
+  hosts: Host[];
+  days: number;
+  bits: KeyBits;
+  keyPath: string;
+  certPath: string;
+  outDir: string;
+}
+
+/** Everything that can be wrong with the input is found here, before any file or
+ *  directory is touched. */
+export function planGeneration(options: GenerateOptions): GeneratePlan {
+  const hosts = parseHosts(options.hosts);
+  const days = parseDays(options.days);
+  const bits = parseBits(options.bits);
+  const outDir = checkDirectoryPath(options.outDir ?? '.', '--out-dir');
+  const keyPath = resolve(outDir, options.keyFile ?? DEFAULT_KEY_FILE);
+  const certPath = resolve(outDir, options.certFile ?? DEFAULT_CERT_FILE);
+  if (keyPath === certPath) throw usageError('--key and --cert name the same file; expected two different file names');
+  for (const [flag, path] of [
+    ['--key', keyPath],
+    ['--cert', certPath],
+  ] as const) {
+    checkDirectoryPath(resolve(path, '..'), flag);
+    const kind = pathKind(path);
+    if (kind === 'directory' || kind === 'other') {
+      throw usageError(`${flag} ${JSON.stringify(path)} is a directory; expected a file path`);
+    }
+  }
+  if (!options.force) {
+    const existing = [keyPath, certPath].filter((path) => pathKind(path) !== 'missing');
+    if (existing.length > 0) {
+      throw usageError(`${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}; pass --force to replace ${existing.length === 1 ? 'it' : 'them'}`);
+    }
+  }
+  return { hosts, days, bits, keyPath, certPath, outDir };
+}
+
+/**
+ * `h2-setup certs`: a fresh RSA key and a self-signed X.509 v3 certificate for the
+ * given hosts, written as private-key.pem (PKCS#8, 0600) and public-cert.pem.
+ */
+export async function generateCertificates(options: GenerateOptions): Promise<CertificateSummary> {
+  const plan = planGeneration(options);
+  // Start OpenSSL's prime search first; node-forge loads while it runs.
+  const keyPairPromise = startRsaKeyGeneration(plan.bits);
+  const forge = await loadForge();
+  const { privateKey, publicKey } = await keyPairPromise;
+
+  const now = Date.now();
+  const notBefore = new Date(now - CLOCK_SKEW_MS);
+  // The validity period (notAfter - notBefore) is what Apple's 825-day limit counts,
+  // so it is measured from the back-dated notBefore.
+  const notAfter = new Date(notBefore.getTime() + plan.days * 86_400_000);
+  const commonName = plan.hosts[0]?.value ?? 'localhost';
+  const subject = [
+    { name: 'commonName', value: commonName },
+    { name: 'organizationName', value: 'h2-setup development certificate' },
+  ];
+  const { pem: certPem, serialHex } = buildSignedCertificate(forge, {
+    subjectPublicKeyPem: publicKeyToPem(publicKey),
+    subject,
+    signingKey: privateKey,
+    notBefore,
+    notAfter,
+    extensions: serverLeafExtensions(plan.hosts),
+  });
+
+  for (const path of [plan.keyPath, plan.certPath]) mkdirSync(dirname(path), { recursive: true });
+  writeFilesAtomically([
+    { path: plan.keyPath, contents: privateKeyToPem(privateKey), mode: 0o600 },
+    { path: plan.certPath, contents: certPem, mode: 0o644 },
+  ]);
+
+  return {
+    keyPath: plan.keyPath,
+    certPath: plan.certPath,
+    hosts: plan.hosts,
+    commonName,
+    bits: plan.bits,
+    serial: serialHex,
+    notBefore: notBefore.toISOString(),
+    notAfter: notAfter.toISOString(),
+    days: plan.days,
+    fingerprintSha256: new X509Certificate(certPem).fingerprint256,
+    signatureAlgorithm: 'sha256WithRSAEncryption',
+  };
+}

@@ -1,0 +1,44 @@
+import { usageError } from '../errors.js';
+
+/** RSA sizes we make. 2048 is the floor every client accepts and the fastest to
+ *  generate; 3072 and 4096 are there for policies that ask for more. */
+export const ALLOWED_BITS = [2048, 3072, 4096] as const;
+export type KeyBits = (typeof ALLOWED_BITS)[number];
+export const DEFAULT_BITS: KeyBits = 2048;
+
+/** A year, like most development CAs; renewing is one command. */
+export const DEFAULT_DAYS = 365;
+/** Apple's platforms reject TLS server certificates whose validity period is longer
+ *  than 825 days (https://support.apple.com/en-us/103769), and so will Safari and
+ *  every client built on Apple's TLS stack; mkcert uses the same ceiling. */
+export const MAX_DAYS = 825;
+/** Back-date notBefore so a client whose clock runs a little behind (a VM just
+ *  resumed, a container without NTP) does not see a "not yet valid" certificate. */
+export const CLOCK_SKEW_MS = 60 * 60 * 1000;
+/** --check warns this long before expiry so renewal is never a surprise. */
+export const EXPIRY_WARNING_DAYS = 30;
+
+export const DEFAULT_KEY_FILE = 'private-key.pem';
+export const DEFAULT_CERT_FILE = 'public-cert.pem';
+
+export function parseDays(raw: string | number | undefined): number {
+  if (raw === undefined) return DEFAULT_DAYS;
+  const text = String(raw).trim();
+  const days = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(days) || days < 1 || days > MAX_DAYS) {
+    throw usageError(
+      `--days ${JSON.stringify(String(raw))} is not allowed; expected a whole number of days from 1 to ${MAX_DAYS} (Apple's limit for TLS server certificates)`,
+    );
+  }
+  return days;
+}
+
+export function parseBits(raw: string | number | undefined): KeyBits {
+  if (raw === undefined) return DEFAULT_BITS;
+  const bits = Number(String(raw).trim());
+  const allowed = ALLOWED_BITS.find((value) => value === bits);
+  if (allowed === undefined) {
+    throw usageError(`--bits ${JSON.stringify(String(raw))} is not allowed; expected one of ${ALLOWED_BITS.join(', ')}`);
+  }
+  return allowed;
+}
