@@ -159,7 +159,9 @@ async function main(argv: string[]): Promise<void> {
         return;
       }
       const command = argv.slice(2).find((arg) => ['certs', 'init', 'verify'].includes(arg));
-      printError(error.message.replace(/^error: /, ''), `run \`h2-setup ${command ? `${command} ` : ''}--help\` for the accepted flags`);
+      // Commander puts its suggestion on a line of its own; keep the error to one line.
+      const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*\((Did you mean [^)]*)\)/, (_match, suggestion: string) => ` (${suggestion.toLowerCase()})`);
+      printError(message, `run \`h2-setup ${command ? `${command} ` : ''}--help\` for the accepted flags`);
       process.exitCode = ExitCode.usage;
       return;
     }
