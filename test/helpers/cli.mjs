@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const cliPath = join(repoRoot, 'bin', 'h2-setup.js');
+export const cliPath = join(repoRoot, 'bin', 'h2-setup.cjs');
 
 /**
  * Runs `h2-setup ...args` and resolves with { code, signal, stdout, stderr }.
