@@ -45,6 +45,8 @@ export function compare({ name, subject, reference, runs = 30, warmup = 3, goal 
   }
   const ratio = median(a) / median(b);
   const verdict = ratio <= goal ? 'within goal' : 'OVER GOAL';
-  console.log(`${name}: median ${median(a).toFixed(1)} ms vs ${median(b).toFixed(1)} ms over ${runs} runs each; ratio ${ratio.toFixed(2)} (goal <= ${goal}, ${verdict})`);
+  console.log(
+    `${name}: median ${median(a).toFixed(1)} ms vs ${median(b).toFixed(1)} ms over ${runs} runs each; ratio ${ratio.toFixed(2)} (goal <= ${goal}, ${verdict})`,
+  );
   return ratio;
 }

@@ -27,7 +27,9 @@ async function main(argv: string[]): Promise<void> {
       }
       const command = argv.slice(2).find((arg) => ['certs', 'init', 'verify'].includes(arg));
       // Commander puts its suggestion on a line of its own; keep the error to one line.
-      const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*\((Did you mean [^)]*)\)/, (_match, suggestion: string) => ` (${suggestion.toLowerCase()})`);
+      const message = error.message
+        .replace(/^error: /, '')
+        .replace(/\s*\n\s*\((Did you mean [^)]*)\)/, (_match, suggestion: string) => ` (${suggestion.toLowerCase()})`);
       printError(message, `run \`h2-setup ${command ? `${command} ` : ''}--help\` for the accepted flags`);
       process.exitCode = ExitCode.usage;
       return;

@@ -22,130 +22,152 @@ function collect(value: string, previous: string[] | undefined): string[] {
 
 export function createProgram(): Command {
   const program = new Command('h2-setup')
-  .description('Make a key and certificate, scaffold and verify the Node.js HTTP/2 Http2Session "close" event tutorial.')
-  .version(packageJson.version, '-v, --version', 'print the version')
-  .helpOption('-h, --help', 'show help')
-  .showSuggestionAfterError(true)
-  .exitOverride()
-  .configureOutput({
-    // Commander's own error lines are replaced by ours (see main()).
-    outputError: () => {},
-  })
-  .addHelpText(
-    'after',
-    `
+    .description('Make a key and certificate, scaffold and verify the Node.js HTTP/2 Http2Session "close" event tutorial.')
+    .version(packageJson.version, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      // Commander's own error lines are replaced by ours (see main()).
+      outputError: () => {},
+    })
+    .addHelpText(
+      'after',
+      `
 Examples:
   h2-setup init my-demo          scaffold the tutorial, make its certificates, verify it
   h2-setup certs                 private-key.pem + public-cert.pem for localhost, 127.0.0.1, ::1
   h2-setup verify my-demo        prove the server session's 'close' event fires
 
 Exit codes: 0 success, 1 a check or verification failed, 2 bad usage or input, 130 cancelled.`,
-  );
+    );
 
-program
-  .command('certs')
-  .description('make a private key and a self-signed certificate that match (or --check an existing pair)')
-  .option('--out-dir <dir>', 'directory to write into (created when missing)', '.')
-  .option('--host <name>', 'DNS name or IP address to cover; repeat for more (default: localhost, 127.0.0.1, ::1)', collect)
-  .option('--days <n>', 'days the certificate is valid, 1-825', '365')
-  .option('--bits <n>', 'RSA key size: 2048, 3072 or 4096', '2048')
-  .option('--key <file>', 'private key file name, relative to --out-dir', 'private-key.pem')
-  .option('--cert <file>', 'certificate file name, relative to --out-dir', 'public-cert.pem')
-  .option('--force', 'replace existing files')
-  .option('--check', 'diagnose an existing pair instead of writing one (exit 1 on any problem)')
-  .option('--json', 'print one JSON document instead of text')
-  .addHelpText(
-    'after',
-    `
+  program
+    .command('certs')
+    .description('make a private key and a self-signed certificate that match (or --check an existing pair)')
+    .option('--out-dir <dir>', 'directory to write into (created when missing)', '.')
+    .option('--host <name>', 'DNS name or IP address to cover; repeat for more (default: localhost, 127.0.0.1, ::1)', collect)
+    .option('--days <n>', 'days the certificate is valid, 1-825', '365')
+    .option('--bits <n>', 'RSA key size: 2048, 3072 or 4096', '2048')
+    .option('--key <file>', 'private key file name, relative to --out-dir', 'private-key.pem')
+    .option('--cert <file>', 'certificate file name, relative to --out-dir', 'public-cert.pem')
+    .option('--force', 'replace existing files')
+    .option('--check', 'diagnose an existing pair instead of writing one (exit 1 on any problem)')
+    .option('--json', 'print one JSON document instead of text')
+    .addHelpText(
+      'after',
+      `
 Examples:
   h2-setup certs
   h2-setup certs --out-dir certs --host localhost --host app.test --days 90
   h2-setup certs --check`,
-  )
-  .action(async (flags: { outDir: string; host?: string[]; days: string; bits: string; key: string; cert: string; force?: boolean; check?: boolean; json?: boolean }) => {
-    const common = { outDir: flags.outDir, keyFile: flags.key, certFile: flags.cert, hosts: flags.host };
-    const report = await import('./certs/report.js');
-    if (flags.check) {
-      const { checkCertificates } = await import('./certs/check.js');
-      const result = await checkCertificates(common);
-      if (flags.json) printJson(result);
-      else process.stdout.write(report.formatCheck(result));
-      process.exitCode = result.ok ? ExitCode.ok : ExitCode.failed;
-      return;
-    }
-    const { generateCertificates } = await import('./certs/generate.js');
-    const summary = await generateCertificates({ ...common, days: flags.days, bits: flags.bits, force: flags.force });
-    if (flags.json) printJson({ ...summary, trust: report.nodeTrustLines(summary.certPath) });
-    else process.stdout.write(report.formatGenerated(summary));
-  });
+    )
+    .action(
+      async (flags: {
+        outDir: string;
+        host?: string[];
+        days: string;
+        bits: string;
+        key: string;
+        cert: string;
+        force?: boolean;
+        check?: boolean;
+        json?: boolean;
+      }) => {
+        const common = { outDir: flags.outDir, keyFile: flags.key, certFile: flags.cert, hosts: flags.host };
+        const report = await import('./certs/report.js');
+        if (flags.check) {
+          const { checkCertificates } = await import('./certs/check.js');
+          const result = await checkCertificates(common);
+          if (flags.json) printJson(result);
+          else process.stdout.write(report.formatCheck(result));
+          process.exitCode = result.ok ? ExitCode.ok : ExitCode.failed;
+          return;
+        }
+        const { generateCertificates } = await import('./certs/generate.js');
+        const summary = await generateCertificates({ ...common, days: flags.days, bits: flags.bits, force: flags.force });
+        if (flags.json) printJson({ ...summary, trust: report.nodeTrustLines(summary.certPath) });
+        else process.stdout.write(report.formatGenerated(summary));
+      },
+    );
 
-program
-  .command('verify')
-  .description("run a project's entry and prove, from the http2 objects, that the server session's 'close' event fired")
-  .argument('[dir]', 'project directory', '.')
-  .option('--entry <file>', 'entry file, relative to DIR', 'index.ts')
-  .option('--timeout <ms>', 'stop the program (and everything it started) after this long', '10000')
-  .option('--port <n>', 'port to give the program through PORT (default: a free one)')
-  .option('--json', 'print the timeline and verdict as one JSON document')
-  .addHelpText(
-    'after',
-    `
+  program
+    .command('verify')
+    .description("run a project's entry and prove, from the http2 objects, that the server session's 'close' event fired")
+    .argument('[dir]', 'project directory', '.')
+    .option('--entry <file>', 'entry file, relative to DIR', 'index.ts')
+    .option('--timeout <ms>', 'stop the program (and everything it started) after this long', '10000')
+    .option('--port <n>', 'port to give the program through PORT (default: a free one)')
+    .option('--json', 'print the timeline and verdict as one JSON document')
+    .addHelpText(
+      'after',
+      `
 Examples:
   h2-setup verify my-demo
   h2-setup verify . --entry server.ts --timeout 5000 --json`,
-  )
-  .action(async (dir: string, flags: { entry: string; timeout: string; port?: string; json?: boolean }) => {
-    const { verifyProject } = await import('./verify/index.js');
-    const { formatVerifyReport } = await import('./verify/report.js');
-    const result = await verifyProject({ dir, entry: flags.entry, timeoutMs: flags.timeout, port: flags.port });
-    if (flags.json) printJson(result);
-    else process.stdout.write(formatVerifyReport(result));
-    process.exitCode = result.passed ? ExitCode.ok : ExitCode.failed;
-  });
+    )
+    .action(async (dir: string, flags: { entry: string; timeout: string; port?: string; json?: boolean }) => {
+      const { verifyProject } = await import('./verify/index.js');
+      const { formatVerifyReport } = await import('./verify/report.js');
+      const result = await verifyProject({ dir, entry: flags.entry, timeoutMs: flags.timeout, port: flags.port });
+      if (flags.json) printJson(result);
+      else process.stdout.write(formatVerifyReport(result));
+      process.exitCode = result.passed ? ExitCode.ok : ExitCode.failed;
+    });
 
-program
-  .command('init')
-  .description('scaffold the tutorial as a TypeScript project, make its certificates and verify it')
-  .argument('[dir]', 'project directory (default: h2-close-demo)')
-  .addOption(new Option('--template <name>', 'example-1 or example-2'))
-  .addOption(new Option('--tls', 'serve with http2.createSecureServer and the generated pair (ALPN h2)').conflicts('h2c'))
-  .addOption(new Option('--h2c', "plaintext HTTP/2, as the tutorial (default)").conflicts('tls'))
-  .option('--port <n>', 'default port written into the program (1-65535)')
-  .option('-y, --yes', 'never prompt: use defaults for everything not given')
-  .option('--force', 'write into a non-empty directory (never deletes files)')
-  .option('--install', 'run npm install in the new project')
-  .option('--no-verify', 'do not run h2-setup verify at the end')
-  .option('--json', 'print one JSON document (never prompts)')
-  .addHelpText(
-    'after',
-    `
+  program
+    .command('init')
+    .description('scaffold the tutorial as a TypeScript project, make its certificates and verify it')
+    .argument('[dir]', 'project directory (default: h2-close-demo)')
+    .addOption(new Option('--template <name>', 'example-1 or example-2'))
+    .addOption(new Option('--tls', 'serve with http2.createSecureServer and the generated pair (ALPN h2)').conflicts('h2c'))
+    .addOption(new Option('--h2c', 'plaintext HTTP/2, as the tutorial (default)').conflicts('tls'))
+    .option('--port <n>', 'default port written into the program (1-65535)')
+    .option('-y, --yes', 'never prompt: use defaults for everything not given')
+    .option('--force', 'write into a non-empty directory (never deletes files)')
+    .option('--install', 'run npm install in the new project')
+    .option('--no-verify', 'do not run h2-setup verify at the end')
+    .option('--json', 'print one JSON document (never prompts)')
+    .addHelpText(
+      'after',
+      `
 Examples:
   h2-setup init
   h2-setup init my-demo --template example-2 --tls --yes`,
-  )
-  .action(
-    async (
-      dir: string | undefined,
-      flags: { template?: string; tls?: boolean; h2c?: boolean; port?: string; yes?: boolean; force?: boolean; install?: boolean; verify: boolean; json?: boolean },
-    ) => {
-      const { initProject } = await import('./scaffold/index.js');
-      const { formatInitReport } = await import('./scaffold/report.js');
-      const result = await initProject({
-        dir,
-        template: flags.template,
-        transport: flags.tls ? 'tls' : flags.h2c ? 'h2c' : undefined,
-        port: flags.port,
-        yes: flags.yes,
-        force: flags.force,
-        install: flags.install,
-        verify: flags.verify,
-        json: flags.json,
-      });
-      if (flags.json) printJson(result);
-      else process.stdout.write(formatInitReport(result));
-      process.exitCode = result.ok ? ExitCode.ok : ExitCode.failed;
-    },
-  );
+    )
+    .action(
+      async (
+        dir: string | undefined,
+        flags: {
+          template?: string;
+          tls?: boolean;
+          h2c?: boolean;
+          port?: string;
+          yes?: boolean;
+          force?: boolean;
+          install?: boolean;
+          verify: boolean;
+          json?: boolean;
+        },
+      ) => {
+        const { initProject } = await import('./scaffold/index.js');
+        const { formatInitReport } = await import('./scaffold/report.js');
+        const result = await initProject({
+          dir,
+          template: flags.template,
+          transport: flags.tls ? 'tls' : flags.h2c ? 'h2c' : undefined,
+          port: flags.port,
+          yes: flags.yes,
+          force: flags.force,
+          install: flags.install,
+          verify: flags.verify,
+          json: flags.json,
+        });
+        if (flags.json) printJson(result);
+        else process.stdout.write(formatInitReport(result));
+        process.exitCode = result.ok ? ExitCode.ok : ExitCode.failed;
+      },
+    );
 
   return program;
 }

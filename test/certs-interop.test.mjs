@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import http2 from 'node:http2';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { runCli } from './helpers/cli.mjs';
 
 const hasCurlHttp2 = (() => {
@@ -55,7 +55,7 @@ describe('a TLS HTTP/2 server with the generated pair', { timeout: 60_000 }, () 
   });
 
   test('curl --http2 --cacert reaches https://127.0.0.1 and https://[::1]', { skip: hasCurlHttp2 ? false : 'curl with HTTP/2 is not installed' }, async () => {
-    const v4 = http2.createSecureServer({ key: readFileSync(join(dir, 'private-key.pem')), cert: readFileSync(certPath()) }, (req, res) => res.end('ok'));
+    const v4 = http2.createSecureServer({ key: readFileSync(join(dir, 'private-key.pem')), cert: readFileSync(certPath()) }, (_req, res) => res.end('ok'));
     await new Promise((resolve) => v4.listen(0, '127.0.0.1', resolve));
     try {
       const result = await curl(['--http2', '--cacert', certPath(), '--write-out', ' %{http_version}', `https://127.0.0.1:${v4.address().port}/`]);
@@ -64,7 +64,7 @@ describe('a TLS HTTP/2 server with the generated pair', { timeout: 60_000 }, () 
     } finally {
       await new Promise((resolve) => v4.close(resolve));
     }
-    const v6 = http2.createSecureServer({ key: readFileSync(join(dir, 'private-key.pem')), cert: readFileSync(certPath()) }, (req, res) => res.end('ok6'));
+    const v6 = http2.createSecureServer({ key: readFileSync(join(dir, 'private-key.pem')), cert: readFileSync(certPath()) }, (_req, res) => res.end('ok6'));
     const listened = await new Promise((resolve) => {
       v6.once('error', () => resolve(false));
       v6.listen(0, '::1', () => resolve(true));

@@ -80,7 +80,10 @@ describe('certs: a new pair', { timeout: 60_000 }, () => {
     assert.ok(serial.length >= 16, `serial has at least 64 bits: ${serial}`);
     assert.ok(parseInt(serial[0], 16) < 8, 'serial is positive');
     const dates = openssl(['x509', '-in', certPath, '-noout', '-startdate', '-enddate']);
-    const [start, end] = dates.trim().split('\n').map((line) => Date.parse(line.split('=')[1]));
+    const [start, end] = dates
+      .trim()
+      .split('\n')
+      .map((line) => Date.parse(line.split('=')[1]));
     assert.equal(Math.round((end - start) / 86400_000), 30);
     // The key matches: same public key from both files.
     const fromKey = openssl(['pkey', '-in', join(dir, 'private-key.pem'), '-pubout']);
@@ -176,7 +179,10 @@ describe('certs --check', { timeout: 60_000 }, () => {
     assert.match(result.stdout, /expired on 2024-06-01/);
     assert.match(result.stdout, /fix: run `h2-setup certs --force`/);
     const json = JSON.parse((await runCli(['certs', '--check', '--out-dir', dir, '--host', 'localhost', '--json'])).stdout);
-    assert.deepEqual(json.problems.map((p) => p.code), ['expired']);
+    assert.deepEqual(
+      json.problems.map((p) => p.code),
+      ['expired'],
+    );
   });
 
   test('a pair that is not yet valid, or expires within 30 days', async (t) => {
@@ -184,7 +190,10 @@ describe('certs --check', { timeout: 60_000 }, () => {
     writeCustomPair(future, { notBefore: new Date(Date.now() + 5 * 86400_000), notAfter: new Date(Date.now() + 60 * 86400_000) });
     const a = await runCli(['certs', '--check', '--out-dir', future, '--host', 'localhost', '--json']);
     assert.equal(a.code, 1);
-    assert.deepEqual(JSON.parse(a.stdout).problems.map((p) => p.code), ['not-yet-valid']);
+    assert.deepEqual(
+      JSON.parse(a.stdout).problems.map((p) => p.code),
+      ['not-yet-valid'],
+    );
     const soon = tempDir(t);
     assert.equal((await runCli(['certs', '--out-dir', soon, '--days', '10'])).code, 0);
     const b = await runCli(['certs', '--check', '--out-dir', soon]);
@@ -199,7 +208,10 @@ describe('certs --check', { timeout: 60_000 }, () => {
     copyFileSync(join(b, 'private-key.pem'), join(a, 'private-key.pem'));
     const result = await runCli(['certs', '--check', '--out-dir', a, '--json']);
     assert.equal(result.code, 1);
-    assert.deepEqual(JSON.parse(result.stdout).problems.map((p) => p.code), ['mismatch']);
+    assert.deepEqual(
+      JSON.parse(result.stdout).problems.map((p) => p.code),
+      ['mismatch'],
+    );
   });
 
   test('a certificate without subjectAltName, signed with SHA-1, without serverAuth', async (t) => {
@@ -220,7 +232,10 @@ describe('certs --check', { timeout: 60_000 }, () => {
     const result = await runCli(['certs', '--check', '--out-dir', dir, '--host', 'localhost', '--host', '127.0.0.1', '--json']);
     assert.equal(result.code, 1);
     const problems = JSON.parse(result.stdout).problems;
-    assert.deepEqual(problems.map((p) => p.code), ['host-not-covered']);
+    assert.deepEqual(
+      problems.map((p) => p.code),
+      ['host-not-covered'],
+    );
     assert.match(problems[0].message, /^127\.0\.0\.1 is not in/);
   });
 
@@ -307,8 +322,8 @@ describe('certs: --help', () => {
   test('shows the flags and an example', async () => {
     const result = await runCli(['certs', '--help']);
     assert.equal(result.code, 0);
-    for (const flag of ['--out-dir', '--host', '--days', '--bits', '--key', '--cert', '--force', '--check', '--json']) assert.ok(result.stdout.includes(flag), flag);
+    for (const flag of ['--out-dir', '--host', '--days', '--bits', '--key', '--cert', '--force', '--check', '--json'])
+      assert.ok(result.stdout.includes(flag), flag);
     assert.match(result.stdout, /Examples:\n\s+h2-setup certs/);
   });
 });
-

@@ -9,7 +9,11 @@ const version = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'))
 
 /** What commander itself prints, bypassing the launcher's pre-rendered fast path. */
 function commanderOutput(args) {
-  return spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), ...args], { encoding: 'utf8', timeout: 15_000, env: { ...process.env, COLUMNS: '80' } });
+  return spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), ...args], {
+    encoding: 'utf8',
+    timeout: 15_000,
+    env: { ...process.env, COLUMNS: '80' },
+  });
 }
 
 describe('help and version', { timeout: 60_000 }, () => {

@@ -62,7 +62,9 @@ function readText(path: string): { text?: string; error?: string } {
     return { text: readFileSync(path, 'utf8') };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { error: code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(code ?? error) };
+    return {
+      error: code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(code ?? error),
+    };
   }
 }
 
@@ -112,7 +114,11 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
   if (!cert) return { ok: false, keyPath, certPath, problems };
 
   if (key && !cert.checkPrivateKey(key)) {
-    problem('mismatch', `the private key ${keyPath} does not match the certificate ${certPath}: a TLS server cannot start with them`, `${REGENERATE}, which writes both together`);
+    problem(
+      'mismatch',
+      `the private key ${keyPath} does not match the certificate ${certPath}: a TLS server cannot start with them`,
+      `${REGENERATE}, which writes both together`,
+    );
   }
 
   const notBefore = new Date(cert.validFrom);
@@ -129,28 +135,48 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
   }
   const validityDays = (notAfter.getTime() - notBefore.getTime()) / DAY_MS;
   if (validityDays > MAX_DAYS) {
-    problem('validity-too-long', `the certificate is valid for ${Math.round(validityDays)} days; Apple platforms reject TLS server certificates valid for more than ${MAX_DAYS}`, `${REGENERATE} --days 365`);
+    problem(
+      'validity-too-long',
+      `the certificate is valid for ${Math.round(validityDays)} days; Apple platforms reject TLS server certificates valid for more than ${MAX_DAYS}`,
+      `${REGENERATE} --days 365`,
+    );
   }
 
   const details = cert.publicKey.asymmetricKeyDetails;
   const keyType = cert.publicKey.asymmetricKeyType ?? 'unknown';
   const bits = details?.modulusLength ?? null;
   if ((keyType === 'rsa' || keyType === 'rsa-pss' || keyType === 'dsa') && bits !== null && bits < 2048) {
-    problem('weak-key', `the key is ${keyType.toUpperCase()}-${bits}; clients and OpenSSL's default security level refuse keys under 2048 bits`, `${REGENERATE} (RSA-2048 by default)`);
+    problem(
+      'weak-key',
+      `the key is ${keyType.toUpperCase()}-${bits}; clients and OpenSSL's default security level refuse keys under 2048 bits`,
+      `${REGENERATE} (RSA-2048 by default)`,
+    );
   }
 
   const signatureAlgorithm = signatureAlgorithmOf(await loadForge(), cert.raw);
   if (/sha1|md5|md2/i.test(signatureAlgorithm)) {
-    problem('weak-signature', `the certificate is signed with ${signatureAlgorithm}; browsers and OpenSSL 3 reject SHA-1 and MD5 signatures`, `${REGENERATE} (signed with SHA-256)`);
+    problem(
+      'weak-signature',
+      `the certificate is signed with ${signatureAlgorithm}; browsers and OpenSSL 3 reject SHA-1 and MD5 signatures`,
+      `${REGENERATE} (signed with SHA-256)`,
+    );
   }
 
   const san = cert.subjectAltName ?? null;
   if (!san) {
-    problem('no-san', 'the certificate has no subjectAltName; clients ignore the commonName and accept no host name for it', `${REGENERATE} --host <name> for each host`);
+    problem(
+      'no-san',
+      'the certificate has no subjectAltName; clients ignore the commonName and accept no host name for it',
+      `${REGENERATE} --host <name> for each host`,
+    );
   } else {
     for (const host of hosts) {
       if (!covers(cert, host)) {
-        problem('host-not-covered', `${host.value} is not in the certificate's subjectAltName (${san})`, `${REGENERATE} --host ${host.value} (repeat --host for every name)`);
+        problem(
+          'host-not-covered',
+          `${host.value} is not in the certificate's subjectAltName (${san})`,
+          `${REGENERATE} --host ${host.value} (repeat --host for every name)`,
+        );
       }
     }
   }

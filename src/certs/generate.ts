@@ -64,7 +64,9 @@ export function planGeneration(options: GenerateOptions): GeneratePlan {
   if (!options.force) {
     const existing = [keyPath, certPath].filter((path) => pathKind(path) !== 'missing');
     if (existing.length > 0) {
-      throw usageError(`${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}; pass --force to replace ${existing.length === 1 ? 'it' : 'them'}`);
+      throw usageError(
+        `${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}; pass --force to replace ${existing.length === 1 ? 'it' : 'them'}`,
+      );
     }
   }
   return { hosts, days, bits, keyPath, certPath, outDir };

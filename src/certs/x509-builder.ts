@@ -1,4 +1,4 @@
-import { randomBytes, sign, type KeyObject } from 'node:crypto';
+import { type KeyObject, randomBytes, sign } from 'node:crypto';
 import type forgeModule from 'node-forge';
 import type { Host } from './hosts.js';
 

@@ -12,7 +12,14 @@ import forge from 'node-forge';
  * serverAuth (true), hosts (['localhost', '127.0.0.1']).
  */
 export function writeCustomPair(dir, options = {}) {
-  const { bits = 2048, notBefore = new Date(Date.now() - 3600_000), notAfter = new Date(Date.now() + 90 * 86400_000), sha1 = false, san = true, serverAuth = true } = options;
+  const {
+    bits = 2048,
+    notBefore = new Date(Date.now() - 3600_000),
+    notAfter = new Date(Date.now() + 90 * 86400_000),
+    sha1 = false,
+    san = true,
+    serverAuth = true,
+  } = options;
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });
   const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' });
   const cert = forge.pki.createCertificate();
@@ -25,7 +32,14 @@ export function writeCustomPair(dir, options = {}) {
   cert.setIssuer(name);
   const extensions = [{ name: 'basicConstraints', cA: false }];
   if (serverAuth) extensions.push({ name: 'extKeyUsage', serverAuth: true });
-  if (san) extensions.push({ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] });
+  if (san)
+    extensions.push({
+      name: 'subjectAltName',
+      altNames: [
+        { type: 2, value: 'localhost' },
+        { type: 7, ip: '127.0.0.1' },
+      ],
+    });
   cert.setExtensions(extensions);
   cert.sign(forge.pki.privateKeyFromPem(keyPem), sha1 ? forge.md.sha1.create() : forge.md.sha256.create());
   writeFileSync(join(dir, 'private-key.pem'), keyPem, { mode: 0o600 });
