@@ -1,0 +1,79 @@
+/**
+ * What the probe (running inside the verified program) reports to the verifier, one JSON
+ * object per line. Types only, shared by both sides, so the wire format is checked by
+ * the compiler on both ends; nothing here exists at run time.
+ *
+ * `t` is an absolute time in milliseconds (performance.timeOrigin + performance.now()):
+ * both processes read the same clock, so the parent can show times relative to its spawn.
+ */
+export type Side = 'server' | 'client';
+
+/** Who called a method or added a listener: the program (any file that is not part of
+ *  Node itself) or Node's own internals (frames from `node:`). */
+export type Caller = 'program' | 'node';
+
+export type ListenerTarget = 'session' | 'stream' | 'server';
+
+export type ProbeEvent =
+  | { type: 'probe-ready'; t: number; pid: number; node: string }
+  | { type: 'http1-server-created'; t: number; module: 'http' | 'https'; location: string | null }
+  | { type: 'server-created'; t: number; server: number; secure: boolean; location: string | null }
+  | { type: 'server-listening'; t: number; server: number; secure: boolean; port: number | null; address: string | null }
+  | { type: 'server-error'; t: number; server: number; code: string | null; message: string }
+  | { type: 'server-close-called'; t: number; server: number; by: Caller; hasCallback: boolean }
+  | { type: 'server-closed'; t: number; server: number }
+  | { type: 'session-opened'; t: number; session: number; side: Side; server: number | null; authority: string | null; alpn: string | null }
+  | { type: 'session-connected'; t: number; session: number; side: Side; alpn: string | null }
+  | { type: 'session-goaway'; t: number; session: number; side: Side; code: number }
+  | { type: 'session-error'; t: number; session: number; side: Side; code: string | null; message: string }
+  | {
+      type: 'session-close-called';
+      t: number;
+      session: number;
+      side: Side;
+      method: 'close' | 'destroy';
+      by: Caller;
+      hasCallback: boolean;
+      /** closed or destroyed already when called: close() then returns at once and never
+       *  registers the callback */
+      alreadyClosing: boolean;
+      alreadyClosed: boolean;
+      openStreams: number;
+    }
+  | { type: 'session-closed'; t: number; session: number; side: Side }
+  | { type: 'stream-opened'; t: number; session: number; stream: number; side: Side; method: string | null; path: string | null }
+  | { type: 'response'; t: number; session: number; stream: number; side: Side; status: number | null }
+  | { type: 'data'; t: number; session: number; stream: number; side: Side; bytes: number; text: string }
+  | { type: 'stream-closed'; t: number; session: number; stream: number; side: Side }
+  | {
+      type: 'listener-added';
+      t: number;
+      listener: number;
+      event: string;
+      target: ListenerTarget;
+      side: Side | null;
+      session: number | null;
+      stream: number | null;
+      server: number | null;
+      /** the object had already emitted 'close' when the listener was added */
+      afterClose: boolean;
+      location: string | null;
+    }
+  | { type: 'listener-ran'; t: number; listener: number; event: string; target: ListenerTarget; side: Side | null; session: number | null }
+  | {
+      type: 'uncaught';
+      t: number;
+      name: string;
+      message: string;
+      code: string | null;
+      path: string | null;
+      syscall: string | null;
+      origin: string;
+      /** first frame of the program (source-mapped), or null when only Node's frames were on the stack */
+      location: string | null;
+      /** "file:line" head Node puts on a SyntaxError raised while compiling a module */
+      compileLocation: string | null;
+    }
+  | { type: 'exit'; t: number; code: number };
+
+export type ProbeEventType = ProbeEvent['type'];

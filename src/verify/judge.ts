@@ -1,0 +1,196 @@
+/**
+ * The verdict. Pass only when a server-side Http2Session emitted 'close', a 'close'
+ * listener the program itself put on that session ran, and the program exited 0 within the
+ * timeout. Otherwise the first reason that applies, in words the user can act on. Judged by
+ * what happened, never by the order it happened in.
+ */
+import { basename } from 'node:path';
+import type { ProbeEvent } from './events.js';
+import type { RunOutcome } from './run.js';
+import { type ListenerState, stillOpen, type TimelineState } from './state.js';
+import type { CompileError } from './transpile.js';
+
+export type FailureKind =
+  | 'did-not-compile'
+  | 'could-not-start'
+  | 'missing-certificate'
+  | 'port-taken'
+  | 'threw'
+  | 'no-http2-server'
+  | 'hung'
+  | 'exited-before-session'
+  | 'close-never-fired'
+  | 'listener-on-wrong-object'
+  | 'no-close-listener'
+  | 'listener-never-ran'
+  | 'nonzero-exit';
+
+export interface Verdict {
+  passed: boolean;
+  failure: FailureKind | null;
+  /** why it failed; null when it passed */
+  reason: string | null;
+  /** one sentence either way, for the verdict line */
+  summary: string;
+}
+
+export interface JudgeInput {
+  state: TimelineState;
+  outcome: RunOutcome | null;
+  compileError: CompileError | null;
+  /** turns an absolute file:line:col into what the user sees (relative to the project) */
+  show: (location: string) => string;
+  port: number;
+  timeoutMs: number;
+  dir: string;
+}
+
+function fail(failure: FailureKind, reason: string): Verdict {
+  return { passed: false, failure, reason, summary: reason };
+}
+
+function exitWords(outcome: RunOutcome): string {
+  if (outcome.signal) return `was killed by ${outcome.signal}`;
+  return `exited with code ${outcome.exitCode ?? '?'}`;
+}
+
+function openList(state: TimelineState): string {
+  const open = stillOpen(state);
+  const waiting = state.sessions.some(
+    (session) => session.side === 'server' && !session.closed && session.closeCalls.some((call) => call.method === 'close' && call.by === 'program'),
+  );
+  // The classic way to never see 'close': close() is graceful and waits for open streams.
+  const why = waiting ? '; session.close() was called, but it waits until every open stream has ended' : '';
+  return `${open.length > 0 ? `still open: ${open.join(', ')}` : 'nothing http2 was left open'}${why}`;
+}
+
+function uncaughtVerdict(event: Extract<ProbeEvent, { type: 'uncaught' }>, input: JudgeInput): Verdict {
+  if (event.code === 'ENOENT' && event.path && /\.pem$/i.test(event.path)) {
+    return fail(
+      'missing-certificate',
+      `certificate file ${event.path} is missing (ENOENT): run \`h2-setup certs\` in the project directory to make private-key.pem and public-cert.pem`,
+    );
+  }
+  if (event.code === 'EADDRINUSE') {
+    return fail('port-taken', `port ${input.port} is taken (EADDRINUSE): something else is listening on it; leave out --port to use a free one`);
+  }
+  const typeScriptSyntax = event.code === 'ERR_INVALID_TYPESCRIPT_SYNTAX' || event.code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX';
+  // A SyntaxError with no program frame on the stack was raised while compiling a module,
+  // not by the program's code (JSON.parse would have the program's frame).
+  if (typeScriptSyntax || (event.name === 'SyntaxError' && event.location === null)) {
+    const where = event.compileLocation ? `${input.show(event.compileLocation)}: ` : '';
+    return fail('did-not-compile', `did not compile: ${where}${event.message}`);
+  }
+  const where = event.location ? ` (at ${input.show(event.location)})` : '';
+  const kind = event.origin === 'unhandledRejection' ? 'had an unhandled rejection' : 'threw';
+  return fail('threw', `the program ${kind}: ${event.name && event.name !== 'Error' ? `${event.name}: ` : ''}${event.message}${where}`);
+}
+
+function describeListener(listener: ListenerState, show: (location: string) => string): string {
+  return listener.location ? ` (${show(listener.location)})` : '';
+}
+
+export function judge(input: JudgeInput): Verdict {
+  const { state, outcome, compileError, show } = input;
+  if (compileError) {
+    const where = compileError.file ? `${show(`${compileError.file}${compileError.line ? `:${compileError.line}:${compileError.column ?? 1}` : ''}`)}: ` : '';
+    return fail('did-not-compile', `did not compile: ${where}${compileError.message}`);
+  }
+  if (!outcome || outcome.spawnError) return fail('could-not-start', `could not start node: ${outcome?.spawnError ?? 'unknown error'}`);
+
+  const firstUncaught = state.uncaught[0];
+  if (firstUncaught) return uncaughtVerdict(firstUncaught, input);
+  const addressInUse = state.servers.flatMap((server) => server.errors).find((error) => error.code === 'EADDRINUSE');
+  if (addressInUse)
+    return fail('port-taken', `port ${input.port} is taken (EADDRINUSE): something else is listening on it; leave out --port to use a free one`);
+
+  if (state.servers.length === 0) {
+    const http1 = state.http1Servers[0];
+    if (http1) {
+      return fail(
+        'no-http2-server',
+        `no http2 server was created: the program made an HTTP/1 server with ${http1.module}.createServer${http1.location ? ` (${show(http1.location)})` : ''}; the tutorial needs http2.createServer or http2.createSecureServer`,
+      );
+    }
+    if (outcome.timedOut) return fail('hung', `it hung and was stopped at the timeout (${input.timeoutMs} ms), and no http2 server was created`);
+    if (!state.probeLoaded)
+      return fail('could-not-start', `the program ${exitWords(outcome)} before it started${outcome.stderr ? `: ${lastLine(outcome.stderr)}` : ''}`);
+    return fail('no-http2-server', `no http2 server was created (http2.createServer / createSecureServer was never called); the program ${exitWords(outcome)}`);
+  }
+
+  const serverSessions = state.sessions.filter((session) => session.side === 'server');
+  const closedServerSessions = serverSessions.filter((session) => session.closed);
+  const programCloseListeners = state.listeners.filter((listener) => listener.event === 'close');
+  const onServerSessions = programCloseListeners.filter((listener) => listener.target === 'session' && listener.side === 'server');
+  const ranOnClosedSession = onServerSessions.find((listener) => listener.ran && closedServerSessions.some((session) => session.id === listener.session));
+
+  if (outcome.timedOut) {
+    const what =
+      closedServerSessions.length === 0
+        ? `the server session's 'close' event never fired (${openList(state)})`
+        : ranOnClosedSession
+          ? `the server session's 'close' event fired and the program's listener ran, but the program did not exit (${openList(state)})`
+          : `the server session's 'close' event fired but the program's own 'close' listener never ran (${openList(state)})`;
+    return fail('hung', `it hung and was stopped at the timeout (${input.timeoutMs} ms): ${what}`);
+  }
+
+  if (serverSessions.length === 0) {
+    const listening = state.servers.find((server) => server.listening);
+    return fail(
+      'exited-before-session',
+      `the program ${exitWords(outcome)} before any http2 session was opened${listening ? ` (its server was listening on port ${listening.port ?? '?'})` : ' (its server never started listening)'}`,
+    );
+  }
+
+  if (closedServerSessions.length === 0) {
+    return fail('close-never-fired', `the server session's 'close' event never fired before the program ${exitWords(outcome)} (${openList(state)})`);
+  }
+
+  if (!ranOnClosedSession) {
+    const late = onServerSessions.find((listener) => listener.afterClose);
+    if (late) {
+      return fail(
+        'listener-never-ran',
+        `the program added its 'close' listener${describeListener(late, show)} after the session had already closed, so it never ran`,
+      );
+    }
+    const notRun = onServerSessions[0];
+    if (notRun)
+      return fail('listener-never-ran', `the server session emitted 'close', but the program's 'close' listener${describeListener(notRun, show)} never ran`);
+    const elsewhere = programCloseListeners[0];
+    if (elsewhere) {
+      const object =
+        elsewhere.target === 'stream'
+          ? `an Http2Stream (a request), not on the session: it runs when that stream closes`
+          : elsewhere.target === 'server'
+            ? `the server, not on the session: it runs when the server closes`
+            : `the client session, not on a server-side Http2Session`;
+      return fail(
+        'listener-on-wrong-object',
+        `the program's 'close' listener${describeListener(elsewhere, show)} is on ${object}; the server session emitted 'close' with no listener of the program's on it`,
+      );
+    }
+    return fail(
+      'no-close-listener',
+      `the server session emitted 'close', but the program registered no 'close' listener on it (e.g. stream.session.on('close', ...))`,
+    );
+  }
+
+  if (outcome.exitCode !== 0)
+    return fail('nonzero-exit', `the server session's 'close' event fired and the listener ran, but the program ${exitWords(outcome)}`);
+
+  return {
+    passed: true,
+    failure: null,
+    reason: null,
+    summary: `a server-side Http2Session emitted 'close' and the program's own 'close' listener${describeListener(ranOnClosedSession, show)} ran; the program exited 0`,
+  };
+}
+
+function lastLine(text: string): string {
+  const lines = text
+    .trim()
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !/^\s+at /.test(line) && !/^Node\.js v/.test(line));
+  return lines[lines.length - 1] ?? basename(text);
+}

@@ -1,0 +1,126 @@
+/**
+ * Where esbuild's output for an entry goes: a per-user cache keyed by what the output depends
+ * on, so a second verify of an unchanged project skips esbuild altogether (no esbuild process,
+ * no CPU taken from the program's start-up). The key covers the entry's path and content,
+ * the module format and the esbuild and Node versions; files the entry imports are listed
+ * with their hashes next to the output and checked on every hit.
+ *
+ * The cache lives in the user's own cache directory (XDG_CACHE_HOME or ~/.cache,
+ * ~/Library/Caches, %LOCALAPPDATA%), never in a shared temporary directory where another user
+ * could plant code for us to run. H2_SETUP_CACHE_DIR overrides it; when no cache directory
+ * can be created, each run builds into a temporary directory that is removed afterwards.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ModuleFormat } from './module-format.js';
+
+// Bump when the build options in transpile.ts change, so old outputs are not reused.
+const CACHE_VERSION = 1;
+// Outputs of entries nobody verified for a week are removed when something new is written.
+const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+
+export interface CacheSlot {
+  /** where the output is (hit) or goes (miss) */
+  outFile: string;
+  hit: boolean;
+  /** records the files the output was built from; call after a successful build */
+  store(inputs: string[]): void;
+}
+
+export function cacheDirectory(): string | null {
+  const override = process.env.H2_SETUP_CACHE_DIR;
+  if (override !== undefined) return override === '' ? null : override;
+  const base =
+    process.platform === 'win32'
+      ? process.env.LOCALAPPDATA
+      : process.platform === 'darwin'
+        ? join(homedir(), 'Library', 'Caches')
+        : process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return base ? join(base, 'h2-setup', 'verify') : null;
+}
+
+/**
+ * 64-bit FNV-1a over the bytes, as hex. Not node:crypto: loading it costs ~3 ms on the path
+ * to starting the program, and this only has to tell the user's own file versions apart
+ * (the cache is per user, so nobody can aim a collision at it).
+ */
+function hash(data: string | Buffer): string {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let high = 0xcbf29ce4;
+  let low = 0x84222325;
+  for (const byte of bytes) {
+    low = (low ^ byte) >>> 0;
+    // multiply the 64-bit value (high:low) by the FNV prime 0x100000001b3
+    const lowProduct = low * 0x1b3;
+    const carry = Math.floor(lowProduct / 0x100000000);
+    high = (Math.imul(high, 0x1b3) + Math.imul(low, 0x100) + carry) >>> 0;
+    low = lowProduct >>> 0;
+  }
+  return `${high.toString(16).padStart(8, '0')}${low.toString(16).padStart(8, '0')}-${bytes.length}`;
+}
+
+function isFresh(manifestPath: string): boolean {
+  try {
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { inputs?: Record<string, string> };
+    return Object.entries(manifest.inputs ?? {}).every(([file, expected]) => hash(readFileSync(file)) === expected);
+  } catch {
+    return false;
+  }
+}
+
+function prune(dir: string): void {
+  const now = Date.now();
+  for (const name of readdirSync(dir)) {
+    try {
+      if (now - statSync(join(dir, name)).mtimeMs > MAX_AGE_MS) unlinkSync(join(dir, name));
+    } catch {
+      // another verify removed it first
+    }
+  }
+}
+
+/** Writes via a temporary name and a rename, so a concurrent verify never reads half a file. */
+export function writeAtomically(path: string, contents: string): void {
+  const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(temp, contents, { mode: 0o600 });
+  renameSync(temp, path);
+}
+
+/** The cache slot for this entry, or null when there is no usable cache directory. */
+// h2-setup's own version stands for esbuild's (pinned in package.json) without loading it.
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version?: string }).version ?? '?';
+  } catch {
+    return '?';
+  }
+}
+
+export function cacheSlot(options: { entryPath: string; source: string; format: ModuleFormat }): CacheSlot | null {
+  const dir = cacheDirectory();
+  if (!dir) return null;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch {
+    return null;
+  }
+  const key = hash(JSON.stringify([CACHE_VERSION, process.version, packageVersion(), options.format, options.entryPath, options.source]));
+  const outFile = join(dir, `${key}.${options.format === 'esm' ? 'mjs' : 'cjs'}`);
+  const manifestPath = join(dir, `${key}.json`);
+  const hit = isFresh(manifestPath) && statSync(outFile, { throwIfNoEntry: false }) !== undefined;
+  return {
+    outFile,
+    hit,
+    store(inputs) {
+      try {
+        const hashes = Object.fromEntries(inputs.map((file) => [file, hash(readFileSync(file))]));
+        writeAtomically(manifestPath, JSON.stringify({ entry: options.entryPath, inputs: hashes }));
+        prune(dir);
+      } catch {
+        // a cache that cannot be written only costs the next run a build
+      }
+    },
+  };
+}
