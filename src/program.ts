@@ -52,7 +52,10 @@ Exit codes: 0 success, 1 a check or verification failed, 2 bad usage or input, 1
     .option('--key <file>', 'private key file name, relative to --out-dir', 'private-key.pem')
     .option('--cert <file>', 'certificate file name, relative to --out-dir', 'public-cert.pem')
     .option('--force', 'replace existing files')
-    .option('--check', 'diagnose an existing pair instead of writing one (exit 1 on any problem)')
+    .addOption(new Option('--check', 'diagnose an existing pair instead of writing one (exit 1 on any problem)').conflicts(['force', 'ca']))
+    .option('--ca', 'sign with the local development CA (created on first use) and write ca-cert.pem beside the pair')
+    .addOption(new Option('--install-ca', 'add the local CA to the trust stores it can reach (NSS, system)').conflicts(['check', 'uninstallCa', 'force']))
+    .addOption(new Option('--uninstall-ca', 'remove the local CA from those trust stores').conflicts(['check', 'force', 'ca']))
     .option('--json', 'print one JSON document instead of text')
     .addHelpText(
       'after',
@@ -60,7 +63,8 @@ Exit codes: 0 success, 1 a check or verification failed, 2 bad usage or input, 1
 Examples:
   h2-setup certs
   h2-setup certs --out-dir certs --host localhost --host app.test --days 90
-  h2-setup certs --check`,
+  h2-setup certs --check
+  h2-setup certs --ca && h2-setup certs --install-ca   (browsers trust it, no warning)`,
     )
     .action(
       async (flags: {
@@ -72,10 +76,21 @@ Examples:
         cert: string;
         force?: boolean;
         check?: boolean;
+        ca?: boolean;
+        installCa?: boolean;
+        uninstallCa?: boolean;
         json?: boolean;
       }) => {
         const common = { outDir: flags.outDir, keyFile: flags.key, certFile: flags.cert, hosts: flags.host };
         const report = await import('./certs/report.js');
+        if (flags.installCa || flags.uninstallCa) {
+          const { installLocalCa } = await import('./certs/install-ca.js');
+          const result = await installLocalCa({ uninstall: flags.uninstallCa });
+          if (flags.json) printJson(result);
+          else process.stdout.write(report.formatInstallCa(result));
+          process.exitCode = result.ok ? ExitCode.ok : ExitCode.failed;
+          return;
+        }
         if (flags.check) {
           const { checkCertificates } = await import('./certs/check.js');
           const result = await checkCertificates(common);
@@ -85,8 +100,8 @@ Examples:
           return;
         }
         const { generateCertificates } = await import('./certs/generate.js');
-        const summary = await generateCertificates({ ...common, days: flags.days, bits: flags.bits, force: flags.force });
-        if (flags.json) printJson({ ...summary, trust: report.nodeTrustLines(summary.certPath) });
+        const summary = await generateCertificates({ ...common, days: flags.days, bits: flags.bits, force: flags.force, ca: flags.ca });
+        if (flags.json) printJson({ ...summary, trust: report.nodeTrustLines(summary.ca?.certPath ?? summary.certPath) });
         else process.stdout.write(report.formatGenerated(summary));
       },
     );
@@ -160,7 +175,7 @@ Examples:
           yes: flags.yes,
           force: flags.force,
           install: flags.install,
-          verify: flags.verify,
+          verify: flags.verify === false ? false : undefined,
           json: flags.json,
         });
         if (flags.json) printJson(result);

@@ -1,7 +1,162 @@
-// Placeholder until the init issue lands: the interface cli.ts relies on.
-import { CliError } from '../errors.js';
-export interface InitOptions { dir?: string; template?: string; transport?: 'h2c' | 'tls'; port?: string | number; yes?: boolean; force?: boolean; install?: boolean; verify?: boolean; json?: boolean }
-export interface InitResult { ok: boolean }
-export async function initProject(_options: InitOptions): Promise<InitResult> {
-  throw new CliError('init is not implemented yet');
+/**
+ * `h2-setup init`: ask (or take from flags) where and what to scaffold, check
+ * everything, then write the project, make its certificates, optionally install
+ * its dependencies, and verify it. The order is the contract: every question and
+ * every refusal comes before the first byte is written, so a usage error or a
+ * Ctrl-C leaves the file system as it was.
+ */
+import { type CertificateSummary, generateCertificates, planGeneration } from '../certs/generate.js';
+import type { VerifyResult } from '../verify/index.js';
+import { type InstallResult, runNpmInstall } from './install.js';
+import { checkTarget, DEFAULTS, packageNameFor, parsePort, parseTemplate, parseTransport, shouldPrompt, type Transport } from './options.js';
+import type { Answers } from './prompts.js';
+import { listTemplates, renderProject } from './templates.js';
+import { writeProject } from './write.js';
+
+export type { Transport } from './options.js';
+
+export interface InitOptions {
+  dir?: string;
+  template?: string;
+  transport?: Transport;
+  port?: string | number;
+  yes?: boolean;
+  force?: boolean;
+  /** undefined: ask at a terminal (default no). */
+  install?: boolean;
+  /** undefined: ask at a terminal (default yes). */
+  verify?: boolean;
+  json?: boolean;
+  /** Overrides the terminal detection (for library callers and tests). */
+  interactive?: boolean;
+}
+
+export interface InitVerdict {
+  passed: boolean;
+  reason: string | null;
+  /** verify's own result (its timeline), or null when verify could not run at all. */
+  result: VerifyResult | null;
+}
+
+export interface InitResult {
+  /** False when npm install or verify failed; the project is kept either way. */
+  ok: boolean;
+  dir: string;
+  name: string;
+  template: string;
+  transport: Transport;
+  port: number;
+  /** Absolute paths of every file written, the key and certificate included. */
+  files: string[];
+  certificates: CertificateSummary;
+  /** null when not asked to install. */
+  install: InstallResult | null;
+  /** null when verification was skipped (--no-verify). */
+  verify: InitVerdict | null;
+  /** Shell commands to run next, in order. */
+  nextSteps: string[];
+}
+
+/** Progress lines only where a person watches (a TTY) and never into --json's stdout. */
+function progress(options: InitOptions, message: string): void {
+  if (!options.json && process.stderr.isTTY) process.stderr.write(`${message}\n`);
+}
+
+/** Checks the answers the flags gave, so a bad flag fails before any question. */
+function checkGiven(options: InitOptions, templateNames: readonly string[]): Partial<Answers> {
+  const given: Partial<Answers> = {};
+  if (options.dir !== undefined) {
+    packageNameFor(options.dir);
+    checkTarget(options.dir, Boolean(options.force));
+    given.dir = options.dir;
+  }
+  if (options.template !== undefined) given.template = parseTemplate(options.template, templateNames);
+  if (options.transport !== undefined) given.transport = parseTransport(options.transport);
+  if (options.port !== undefined) given.port = parsePort(options.port);
+  if (options.install !== undefined) given.install = options.install;
+  if (options.verify !== undefined) given.verify = options.verify;
+  return given;
+}
+
+/** reason is read defensively: it is part of verify's contract but the type may grow. */
+function verdictOf(result: VerifyResult): InitVerdict {
+  const reason = (result as { reason?: unknown }).reason;
+  return { passed: result.passed, reason: typeof reason === 'string' ? reason : null, result };
+}
+
+async function runVerify(dir: string): Promise<InitVerdict> {
+  try {
+    const { verifyProject } = await import('../verify/index.js');
+    // No port: verify picks a free one, so a busy 8000 cannot fail init.
+    return verdictOf(await verifyProject({ dir }));
+  } catch (error) {
+    // The project is written by now and is kept; a verify that cannot run is a
+    // failed verification (exit 1), not bad input.
+    return { passed: false, reason: error instanceof Error ? error.message : String(error), result: null };
+  }
+}
+
+function shellQuote(text: string): string {
+  return /^[\w./@%+=:,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+export async function initProject(options: InitOptions): Promise<InitResult> {
+  const templates = listTemplates();
+  const templateNames = templates.map((template) => template.name);
+  const force = Boolean(options.force);
+  const given = checkGiven(options, templateNames);
+
+  const interactive = options.interactive ?? shouldPrompt(options);
+  let answers: Answers;
+  if (interactive) {
+    const { askMissing } = await import('./prompts.js');
+    answers = await askMissing(given, templates, force);
+  } else {
+    answers = {
+      dir: given.dir ?? DEFAULTS.dir,
+      template: given.template ?? parseTemplate(DEFAULTS.template, templateNames),
+      transport: given.transport ?? DEFAULTS.transport,
+      port: given.port ?? DEFAULTS.port,
+      install: given.install ?? DEFAULTS.install,
+      verify: given.verify ?? DEFAULTS.verify,
+    };
+  }
+
+  // Checked again, whatever the source: a default directory or a prompt answer
+  // gets the same refusals as a flag, still before anything is written.
+  const name = packageNameFor(answers.dir);
+  const dir = checkTarget(answers.dir, force);
+  planGeneration({ outDir: dir, force });
+  const rendered = renderProject({ template: answers.template, transport: answers.transport, port: answers.port, name });
+
+  const files = writeProject(dir, rendered);
+  progress(options, 'Making the private key and certificate...');
+  const certificates = await generateCertificates({ outDir: dir, force });
+  files.push(certificates.keyPath, certificates.certPath);
+
+  let install: InstallResult | null = null;
+  if (answers.install) {
+    progress(options, 'Installing dependencies (npm install)...');
+    install = await runNpmInstall(dir);
+  }
+
+  let verify: InitVerdict | null = null;
+  if (answers.verify) {
+    progress(options, "Verifying that the session's 'close' event fires...");
+    verify = await runVerify(dir);
+  }
+
+  return {
+    ok: (install?.ok ?? true) && (verify?.passed ?? true),
+    dir,
+    name,
+    template: answers.template,
+    transport: answers.transport,
+    port: answers.port,
+    files,
+    certificates,
+    install,
+    verify,
+    nextSteps: [`cd ${shellQuote(answers.dir)}`, ...(install?.ok ? [] : ['npm install']), 'npm start'],
+  };
 }

@@ -1,4 +1,44 @@
+/**
+ * init's result as text: what was written, the certificate, what install and
+ * verify found, and what to type next. --json prints the InitResult itself.
+ */
+import { relative } from 'node:path';
+import { displayPath } from '../certs/report.js';
+import { formatVerifyReport } from '../verify/report.js';
 import type { InitResult } from './index.js';
+
 export function formatInitReport(result: InitResult): string {
-  return `${JSON.stringify(result)}\n`;
+  const lines: string[] = [];
+  const where = displayPath(result.dir);
+  lines.push(
+    `Created ${where === result.name ? where : `${result.name} in ${where}`} (${result.template}, ${result.transport === 'tls' ? 'TLS, ALPN h2' : 'plaintext h2c'}, default port ${result.port})`,
+  );
+  lines.push('');
+  for (const file of result.files) lines.push(`  ${relative(result.dir, file)}`);
+  const cert = result.certificates;
+  lines.push('');
+  lines.push(`Certificate for ${cert.hosts.map((host) => host.value).join(', ')}: RSA-${cert.bits}, SHA-256, expires ${cert.notAfter.slice(0, 10)}`);
+
+  if (result.install) {
+    lines.push('');
+    lines.push(result.install.ok ? 'Installed the dependencies.' : `npm install failed: ${result.install.reason}`);
+  }
+
+  lines.push('');
+  if (!result.verify) {
+    lines.push('Verification skipped (--no-verify); run `h2-setup verify` in the project to prove the close event fires.');
+  } else {
+    // verify's own report carries the timeline; it is shown only when verify ran.
+    if (result.verify.result) lines.push(formatVerifyReport(result.verify.result).trimEnd());
+    lines.push(
+      result.verify.passed
+        ? "Verified: the server session's 'close' event fired."
+        : `Verification failed${result.verify.reason ? `: ${result.verify.reason}` : ''}. The project is kept; fix it and run \`h2-setup verify\` again.`,
+    );
+  }
+
+  lines.push('');
+  lines.push('Next steps:');
+  for (const step of result.nextSteps) lines.push(`  ${step}`);
+  return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,96 @@
+/**
+ * The templates are real files under `templates/` in the installed package, so
+ * they can be read, type-checked and run as they are:
+ *
+ *   templates/_project/            files every project gets (package.json, tsconfig.json,
+ *                                  gitignore, README.md and the README's transport notes)
+ *   templates/<name>/template.json { "description": one line shown at the prompt }
+ *   templates/<name>/<transport>/  index.ts and expected-output.txt (for the README)
+ *
+ * A directory is a template when it has a template.json; `_project` has none.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Transport } from './options.js';
+
+/** Found from this module's own URL (dist/scaffold/templates.js -> ../../templates),
+ *  never from the cwd, so an installed h2-setup works from any directory. */
+export const templatesRoot = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+const PROJECT_DIR = '_project';
+
+export interface TemplateInfo {
+  name: string;
+  description: string;
+}
+
+export function listTemplates(root = templatesRoot): TemplateInfo[] {
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, 'template.json')))
+    .map((entry) => {
+      const meta = JSON.parse(readFileSync(join(root, entry.name, 'template.json'), 'utf8')) as { description?: unknown };
+      return { name: entry.name, description: typeof meta.description === 'string' ? meta.description : '' };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export interface RenderInput {
+  template: string;
+  transport: Transport;
+  port: number;
+  name: string;
+}
+
+export interface RenderedFile {
+  /** Path relative to the project directory. */
+  name: string;
+  contents: string;
+  mode: number;
+}
+
+function read(...parts: string[]): string {
+  return readFileSync(join(templatesRoot, ...parts), 'utf8');
+}
+
+/** `{{key}}` placeholders, used only in the README: the .ts and .json templates stay
+ *  valid files, and are changed through their own syntax instead. */
+function fill(text: string, values: Record<string, string>): string {
+  return text.replace(/\{\{(\w+)\}\}/g, (match, key: string) => values[key] ?? match);
+}
+
+/** The default port is the one literal in `const DEFAULT_PORT = 8000;`, so the
+ *  template stays a program that compiles and runs unrendered. */
+export function setDefaultPort(source: string, port: number): string {
+  const pattern = /^const DEFAULT_PORT = \d+;$/m;
+  if (!pattern.test(source)) throw new Error('template index.ts has no `const DEFAULT_PORT = <n>;` line');
+  return source.replace(pattern, `const DEFAULT_PORT = ${port};`);
+}
+
+/** Every file of the project, in memory: nothing is written here. */
+export function renderProject(input: RenderInput): RenderedFile[] {
+  const info = listTemplates().find((template) => template.name === input.template);
+  if (!info) throw new Error(`template ${input.template} not found under ${templatesRoot}`);
+
+  const packageJson = JSON.parse(read(PROJECT_DIR, 'package.json')) as Record<string, unknown>;
+  packageJson.name = input.name;
+
+  const readme = fill(read(PROJECT_DIR, 'README.md'), {
+    name: input.name,
+    template: input.template,
+    templateDescription: info.description,
+    port: String(input.port),
+    expectedOutput: read(input.template, input.transport, 'expected-output.txt').trimEnd(),
+    transportNotes: read(PROJECT_DIR, `README.${input.transport}.md`).trimEnd(),
+  });
+
+  return [
+    { name: 'index.ts', contents: setDefaultPort(read(input.template, input.transport, 'index.ts'), input.port), mode: 0o644 },
+    { name: 'package.json', contents: `${JSON.stringify(packageJson, null, 2)}\n`, mode: 0o644 },
+    { name: 'tsconfig.json', contents: read(PROJECT_DIR, 'tsconfig.json'), mode: 0o644 },
+    // npm leaves `.gitignore` out of a published package, so it is kept as
+    // `gitignore` and renamed here.
+    { name: '.gitignore', contents: read(PROJECT_DIR, 'gitignore'), mode: 0o644 },
+    { name: 'README.md', contents: readme, mode: 0o644 },
+  ];
+}

@@ -1,0 +1,18 @@
+/**
+ * Puts a rendered project on disk. Runs only after every question is answered and
+ * every check has passed, so a refusal or a Ctrl-C leaves nothing behind.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFilesAtomically } from '../files.js';
+import type { RenderedFile } from './templates.js';
+
+/** Writes the files into `dir` (created when missing) and returns their absolute paths.
+ *  Each file is staged and renamed into place, so none is ever half-written, and
+ *  files that are not part of the project are never touched. */
+export function writeProject(dir: string, files: readonly RenderedFile[]): string[] {
+  mkdirSync(dir, { recursive: true });
+  const placed = files.map((file) => ({ path: join(dir, file.name), contents: file.contents, mode: file.mode }));
+  writeFilesAtomically(placed);
+  return placed.map((file) => file.path);
+}

@@ -1,0 +1,186 @@
+// h2-setup init at a terminal: the inquirer questions, driven through a real
+// pseudo-terminal the test makes itself (util-linux `script`, or python3's pty
+// module), since the test runner (and CI) has no TTY. CI is unset in the child's
+// environment because CI=true turns prompting off.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { cliPath, tempDir } from './helpers/cli.mjs';
+
+const ENTER = '\r';
+const CTRL_C = '\x03';
+
+function shellQuote(text) {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/** argv for a program that runs `command` (a shell line) on a new pty and relays
+ *  our stdin to it and its output to our stdout, exiting with the command's code. */
+function ptyWrapper(command) {
+  if (hasScript) return ['script', ['-qfec', command, '/dev/null']];
+  const python = 'import os, pty, sys\nstatus = pty.spawn(["/bin/sh", "-c", sys.argv[1]])\nsys.exit(os.waitstatus_to_exitcode(status) % 256)';
+  return ['python3', ['-c', python, command]];
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences start with ESC.
+const stripAnsi = (text) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+
+/**
+ * Runs `h2-setup ...args` on a pty in `cwd`. `steps` is a list of [text, keys]:
+ * when `text` appears in the (ANSI-stripped) output after the previous step's
+ * match, `keys` are typed. Resolves with { code, output, unmatched }.
+ */
+function runOnPty(args, { cwd, steps = [], env = {}, timeoutMs = 30_000 }) {
+  const command = [process.execPath, cliPath, ...args].map(shellQuote).join(' ');
+  const [program, programArgs] = ptyWrapper(command);
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, programArgs, {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', TERM: 'xterm', COLUMNS: '200', ...env, CI: '' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const pending = [...steps];
+    let raw = '';
+    let searchFrom = 0;
+    const onOutput = (chunk) => {
+      raw += chunk;
+      const text = stripAnsi(raw);
+      while (pending.length > 0) {
+        const at = text.indexOf(pending[0][0], searchFrom);
+        if (at === -1) break;
+        const [, keys] = pending.shift();
+        searchFrom = at + 1;
+        // A short pause so the prompt has put the terminal in raw mode and listens.
+        setTimeout(() => child.stdin.write(keys), 150);
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', onOutput);
+    child.stderr.setEncoding('utf8').on('data', onOutput);
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
+      reject(new Error(`h2-setup ${args.join(' ')} on a pty did not finish within ${timeoutMs} ms\noutput: ${stripAnsi(raw)}`));
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output: stripAnsi(raw).replace(/\r/g, ''), unmatched: pending.map(([text]) => text) });
+    });
+  });
+}
+
+const QUESTIONS = ['? Project directory', '? Template', '? Transport', '? Default port', '? Install dependencies'];
+
+test('pressing Enter through every question scaffolds the defaults', async (t) => {
+  const cwd = tempDir(t);
+  const result = await runOnPty(['init', '--no-verify'], { cwd, steps: QUESTIONS.map((question) => [question, ENTER]) });
+  assert.deepEqual(result.unmatched, [], `every question was asked\n${result.output}`);
+  assert.equal(result.code, 0, result.output);
+  // Each template and transport is shown with its one-line description.
+  assert.match(result.output, /the tutorial's example 1/);
+  assert.match(result.output, /plaintext HTTP\/2 with http2\.createServer\(\)/);
+  const dir = join(cwd, 'h2-close-demo');
+  assert.deepEqual(readdirSync(dir).sort(), ['.gitignore', 'README.md', 'index.ts', 'package.json', 'private-key.pem', 'public-cert.pem', 'tsconfig.json']);
+  const index = readFileSync(join(dir, 'index.ts'), 'utf8');
+  assert.match(index, /^const DEFAULT_PORT = 8000;$/m);
+  assert.match(index, /http2\.createServer\(options\)/);
+  assert.match(result.output, /Next steps:\n {2}cd h2-close-demo\n {2}npm install\n {2}npm start/);
+});
+
+test('flags pre-answer their questions', async (t) => {
+  const cwd = tempDir(t);
+  const result = await runOnPty(['init', 'given', '--template', 'example-2', '--tls', '--port', '9000', '--no-verify'], {
+    cwd,
+    steps: [['? Install dependencies', ENTER]],
+  });
+  assert.deepEqual(result.unmatched, [], result.output);
+  assert.equal(result.code, 0, result.output);
+  for (const question of QUESTIONS.slice(0, 4)) assert.ok(!result.output.includes(question), `${question} is not asked\n${result.output}`);
+  assert.match(
+    readFileSync(join(cwd, 'given', 'index.ts'), 'utf8'),
+    /createSecureServer[\s\S]*const DEFAULT_PORT = 9000;|const DEFAULT_PORT = 9000;[\s\S]*createSecureServer/,
+  );
+});
+
+test('a prompt answer gets the same checks as a flag, and is asked again', async (t) => {
+  const cwd = tempDir(t);
+  const result = await runOnPty(['init', '--template', 'example-1', '--h2c', '--no-verify'], {
+    cwd,
+    steps: [
+      ['? Project directory', 'Bad Name\r'],
+      ['not a valid npm package name', '\x15good-name\r'], // Ctrl-U clears the line
+      ['? Default port', '70000\r'],
+      ['not a port', '\x15' + '8123\r'],
+      ['? Install dependencies', ENTER],
+    ],
+  });
+  assert.deepEqual(result.unmatched, [], result.output);
+  assert.equal(result.code, 0, result.output);
+  assert.match(readFileSync(join(cwd, 'good-name', 'index.ts'), 'utf8'), /^const DEFAULT_PORT = 8123;$/m);
+  assert.ok(!existsSync(join(cwd, 'Bad Name')));
+});
+
+for (const [label, at] of [
+  ['the second question', 1],
+  ['the last question', 4],
+]) {
+  test(`Ctrl-C at ${label}: exit 130, "cancelled", nothing on disk`, async (t) => {
+    const cwd = tempDir(t);
+    const steps = QUESTIONS.slice(0, at).map((question) => [question, ENTER]);
+    steps.push([QUESTIONS[at], CTRL_C]);
+    const result = await runOnPty(['init', '--no-verify'], { cwd, steps });
+    assert.deepEqual(result.unmatched, [], result.output);
+    assert.equal(result.code, 130, result.output);
+    assert.match(result.output, /^h2-setup: cancelled$/m);
+    assert.doesNotMatch(result.output, /\n\s+at /, 'no stack trace');
+    assert.deepEqual(readdirSync(cwd), [], 'nothing was written');
+  });
+}
+
+test('CI set, or --yes: never prompts, even at a terminal', async (t) => {
+  const cwd = tempDir(t);
+  // runOnPty always clears CI, so CI=true is set inside the pty's shell line instead.
+  const yes = await runOnPty(['init', 'with-yes', '--yes', '--no-verify'], { cwd, timeoutMs: 20_000 });
+  assert.equal(yes.code, 0, yes.output);
+  assert.ok(!yes.output.includes('?'), yes.output);
+  const ci = await new Promise((resolve, reject) => {
+    const command = `CI=true ${[process.execPath, cliPath, 'init', 'in-ci', '--no-verify'].map(shellQuote).join(' ')}`;
+    const [program, programArgs] = ptyWrapper(command);
+    const child = spawn(program, programArgs, { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
+      reject(new Error(`init with CI=true prompted or hung:\n${output}`));
+    }, 20_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output: stripAnsi(output) });
+    });
+  });
+  assert.equal(ci.code, 0, ci.output);
+  assert.ok(!ci.output.includes('? Project directory'), ci.output);
+  assert.ok(existsSync(join(cwd, 'in-ci', 'index.ts')));
+});
+
+// Needs `verify` (src/verify) and cli.ts passing verify: undefined when --no-verify
+// is absent; goes green when both land.
+test('without --no-verify it asks whether to verify (default yes), and verifies', async (t) => {
+  const cwd = tempDir(t);
+  const steps = [...QUESTIONS, '? Verify now'].map((question) => [question, ENTER]);
+  const result = await runOnPty(['init'], { cwd, steps, timeoutMs: 60_000 });
+  assert.deepEqual(result.unmatched, [], `every question was asked\n${result.output}`);
+  assert.equal(result.code, 0, result.output);
+  assert.match(result.output, /Verified: the server session's 'close' event fired\./);
+});
