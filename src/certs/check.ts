@@ -1,6 +1,8 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { CA_CERT_FILE, caRootDirectory } from './ca-root.js';
+import { CA_CERT_BESIDE_PAIR } from './generate.js';
 import { type Host, parseHosts } from './hosts.js';
 import { DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, EXPIRY_WARNING_DAYS, MAX_DAYS } from './profile.js';
 import { signatureAlgorithmOf } from './signature-algorithm.js';
@@ -28,7 +30,11 @@ export type ProblemCode =
   | 'weak-signature'
   | 'no-san'
   | 'host-not-covered'
-  | 'no-server-auth';
+  | 'no-server-auth'
+  | 'unknown-issuer'
+  | 'bad-signature'
+  | 'ca-expired'
+  | 'ca-mismatch';
 
 export interface Problem {
   code: ProblemCode;
@@ -43,6 +49,9 @@ export interface CheckResult {
   problems: Problem[];
   certificate?: {
     subject: string;
+    issuer: string;
+    /** 'self-signed', or the CA certificate that verified the signature. */
+    signedBy: string;
     subjectAltName: string | null;
     notBefore: string;
     notAfter: string;
@@ -181,6 +190,8 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
     }
   }
 
+  const signedBy = checkIssuer(cert, certPath, problem, now);
+
   const extendedKeyUsage = (cert as X509Certificate & { keyUsage?: string[] }).keyUsage;
   if (!extendedKeyUsage?.includes(SERVER_AUTH_OID)) {
     problem('no-server-auth', 'the certificate has no extendedKeyUsage serverAuth; Apple platforms and strict clients refuse it for a TLS server', REGENERATE);
@@ -193,6 +204,8 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
     problems,
     certificate: {
       subject: cert.subject,
+      issuer: cert.issuer,
+      signedBy,
       subjectAltName: san,
       notBefore: notBefore.toISOString(),
       notAfter: notAfter.toISOString(),
@@ -202,4 +215,59 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
       fingerprintSha256: cert.fingerprint256,
     },
   };
+}
+
+function readCertificate(path: string): X509Certificate | undefined {
+  try {
+    return new X509Certificate(readFileSync(path));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Who signed the certificate, and whether that signature holds: a self-signed leaf
+ * must verify with its own key; a CA-signed one with ca-cert.pem beside it (what
+ * `certs --ca` writes) or, failing that, the local CA in its per-user directory.
+ */
+function checkIssuer(cert: X509Certificate, certPath: string, problem: (code: ProblemCode, message: string, fix: string) => void, now: Date): string {
+  // Not checkIssued(cert): OpenSSL's issuer check also demands keyCertSign, which a
+  // self-signed server leaf rightly does not have.
+  if (cert.issuer === cert.subject) {
+    if (!cert.verify(cert.publicKey))
+      problem('bad-signature', "the self-signed certificate's signature does not verify with its own key: the file is damaged or was edited", REGENERATE);
+    return 'self-signed';
+  }
+  const beside = join(dirname(certPath), CA_CERT_BESIDE_PAIR);
+  const candidates = [beside, join(caRootDirectory(), CA_CERT_FILE)];
+  const issuerName = cert.issuer.replace(/\n/g, ', ');
+  for (const path of candidates) {
+    const ca = readCertificate(path);
+    if (!ca) continue;
+    // OpenSSL's issuer check: names, authorityKeyIdentifier vs subjectKeyIdentifier, keyCertSign.
+    if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) {
+      if (path === beside) {
+        problem(
+          'ca-mismatch',
+          `${beside} is not the CA that signed the certificate: a client given it as ca: will reject the server`,
+          `${REGENERATE} --ca, which writes the matching ${CA_CERT_BESIDE_PAIR}`,
+        );
+      }
+      continue;
+    }
+    if (new Date(ca.validTo).getTime() <= now.getTime()) {
+      problem(
+        'ca-expired',
+        `the CA certificate ${path} that signed it expired on ${new Date(ca.validTo).toISOString()}`,
+        `remove the CA directory ${caRootDirectory()} and run \`h2-setup certs --ca --force\` and \`h2-setup certs --install-ca\``,
+      );
+    }
+    return path;
+  }
+  problem(
+    'unknown-issuer',
+    `the certificate is signed by ${issuerName}, but no CA certificate for it was found (looked for ${candidates.join(' and ')})`,
+    `put that CA's certificate beside it as ${CA_CERT_BESIDE_PAIR}, or ${REGENERATE}`,
+  );
+  return 'unknown';
 }

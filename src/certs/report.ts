@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import type { CheckResult } from './check.js';
 import type { CertificateSummary } from './generate.js';
+import type { InstallCaResult } from './install-ca.js';
 
 /** Paths are shown relative to where the user is when that is shorter. */
 export function displayPath(path: string, cwd = process.cwd()): string {
@@ -17,16 +18,25 @@ export function nodeTrustLines(certPath: string): { caOption: string; environmen
 }
 
 export function formatGenerated(summary: CertificateSummary): string {
-  const trust = nodeTrustLines(summary.certPath);
+  // With a CA, clients trust the CA certificate, not the leaf.
+  const trust = nodeTrustLines(summary.ca?.certPath ?? summary.certPath);
+  const ca = summary.ca;
   return [
-    `Created a key and a self-signed certificate for ${summary.hosts.map((host) => host.value).join(', ')}`,
+    `Created a key and a ${ca ? 'CA-signed' : 'self-signed'} certificate for ${summary.hosts.map((host) => host.value).join(', ')}`,
     '',
     `  private key   ${displayPath(summary.keyPath)}  (mode 0600: keep it to yourself)`,
     `  certificate   ${displayPath(summary.certPath)}`,
+    ...(ca
+      ? [
+          `  signed by     ${ca.subject}${ca.created ? ' (created now)' : ''}`,
+          `  CA cert       ${displayPath(ca.certPath)}  (public part; the CA key stays in ${ca.directory})`,
+        ]
+      : []),
     `  key           RSA-${summary.bits}, signed with SHA-256`,
     `  expires       ${summary.notAfter.slice(0, 10)} (${summary.days} days)`,
     `  SHA-256       ${summary.fingerprintSha256}`,
     '',
+    ...(ca ? ['Browsers trust it once the CA is installed: h2-setup certs --install-ca', ''] : []),
     'Trust it from Node, in the client:',
     `  ${trust.caOption}`,
     'or for a whole process:',
@@ -41,6 +51,7 @@ export function formatCheck(result: CheckResult): string {
   if (cert) {
     lines.push(`Checked ${displayPath(result.certPath)} with ${displayPath(result.keyPath)}`);
     lines.push(`  subject       ${cert.subject.replace(/\n/g, ', ')}`);
+    lines.push(`  signed by     ${cert.signedBy === 'self-signed' || cert.signedBy === 'unknown' ? cert.signedBy : displayPath(cert.signedBy)}`);
     lines.push(`  hosts (SAN)   ${cert.subjectAltName ?? '(none)'}`);
     lines.push(`  valid         ${cert.notBefore} to ${cert.notAfter}`);
     lines.push(`  key           ${cert.keyType.toUpperCase()}${cert.bits ? `-${cert.bits}` : ''}, signed with ${cert.signatureAlgorithm}`);
@@ -51,6 +62,29 @@ export function formatCheck(result: CheckResult): string {
   } else {
     lines.push(`${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}:`);
     for (const problem of result.problems) lines.push(`  - ${problem.message}; fix: ${problem.fix}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const STATUS_WORDS: Record<string, string> = {
+  installed: 'installed in',
+  removed: 'removed from',
+  'already-installed': 'already in',
+  'not-installed': 'was not in',
+  skipped: 'skipped',
+  failed: 'FAILED',
+};
+
+export function formatInstallCa(result: InstallCaResult): string {
+  if (!result.caCertPath) return `No local CA in ${result.caDirectory}: nothing to uninstall.\n`;
+  const lines = [`Local CA: ${result.caSubject}${result.caCreated ? ' (created now)' : ''}`, `  certificate   ${result.caCertPath}`];
+  if (result.actions.length === 0) lines.push('No trust store selected (H2_SETUP_TRUST_STORES is empty).');
+  for (const action of result.actions) {
+    lines.push(`  ${STATUS_WORDS[action.status] ?? action.status} ${action.store}: ${action.detail}`);
+    if (action.command) lines.push(`      instead, run: ${action.command}`);
+  }
+  if (result.nodeExtraCaCerts) {
+    lines.push('', 'Node does not read these stores; trust the CA for a Node process with:', `  ${result.nodeExtraCaCerts} node your-client.js`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,56 @@
+import { caRootDirectory } from './ca-root.js';
+import { loadOrCreateLocalCa, readLocalCaCertificate } from './local-ca.js';
+import { selectedStores, type TrustAction, updateTrustStores } from './trust-stores.js';
+import { loadForge } from './x509-builder.js';
+
+export interface InstallCaOptions {
+  uninstall?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface InstallCaResult {
+  ok: boolean;
+  action: 'install' | 'uninstall';
+  caDirectory: string;
+  caCertPath: string | null;
+  caCreated: boolean;
+  caSubject: string | null;
+  actions: TrustAction[];
+  nodeExtraCaCerts: string | null;
+}
+
+/**
+ * `h2-setup certs --install-ca | --uninstall-ca`: puts the local CA into (or takes it
+ * out of) the trust stores it can reach. Installing creates the CA on first use;
+ * uninstalling never creates one.
+ */
+export async function installLocalCa(options: InstallCaOptions): Promise<InstallCaResult> {
+  const env = options.env ?? process.env;
+  selectedStores(env); // a bad H2_SETUP_TRUST_STORES is a usage error before anything is made
+  const action = options.uninstall ? 'uninstall' : 'install';
+  let ca = readLocalCaCertificate(env);
+  let created = false;
+  if (!ca && !options.uninstall) {
+    const made = await loadOrCreateLocalCa(await loadForge(), env);
+    ca = { directory: made.directory, certPath: made.certPath, certificate: made.certificate };
+    created = made.created;
+  }
+  if (!ca) {
+    return { ok: true, action, caDirectory: caRootDirectory(env), caCertPath: null, caCreated: false, caSubject: null, actions: [], nodeExtraCaCerts: null };
+  }
+  const caName = `h2-setup development CA ${ca.certificate.serialNumber.toLowerCase()}`;
+  const actions = updateTrustStores(
+    { caCertPath: ca.certPath, caName, caSerial: ca.certificate.serialNumber, env, platform: process.platform },
+    !options.uninstall,
+  );
+  return {
+    ok: actions.every((entry) => entry.status !== 'failed'),
+    action,
+    caDirectory: ca.directory,
+    caCertPath: ca.certPath,
+    caCreated: created,
+    caSubject: ca.certificate.subject.replace(/\n/g, ', '),
+    actions,
+    nodeExtraCaCerts: options.uninstall ? null : `NODE_EXTRA_CA_CERTS=${JSON.stringify(ca.certPath)}`,
+  };
+}
