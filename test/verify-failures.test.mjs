@@ -46,7 +46,6 @@ describe('verify fails with the right reason', { concurrency: 3 }, () => {
     } else {
       // Node's own type stripping (swc) reports the line and its own wording.
       assert.match(json.reason, /did not compile: index\.ts:4(:\d+)?: \S/);
-      assert.equal(json.compileError.line, 4);
     }
   });
 
