@@ -3,7 +3,7 @@
  * line on stderr and an exit code (see ../shared/DESIGN.md): 2 for usage, the
  * command's own code for CliError, and a stack trace only when DEBUG is set.
  */
-import { CommanderError } from 'commander';
+import { CommanderError } from './commander.js';
 import { CliError, ExitCode } from './errors.js';
 import { createProgram } from './program.js';
 

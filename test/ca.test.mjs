@@ -54,6 +54,13 @@ describe('certs --ca: a local development CA', { timeout: 120_000 }, () => {
     assert.match(leafText, /CA:FALSE/);
     assert.match(leafText, /TLS Web Server Authentication/);
     assert.equal(leafText.match(/X509v3 Authority Key Identifier: \n\s+(?:keyid:)?([0-9A-F:]+)/)[1], ski);
+    // Names are UTF8String: a PrintableString cannot hold the '@' of user@host, and
+    // Chromium rejects such a certificate (ERR_SSL_SERVER_CERT_BAD_FORMAT).
+    for (const file of ['ca-cert.pem', 'public-cert.pem']) {
+      const parsed = execFileSync('openssl', ['asn1parse', '-in', join(out, file)], { encoding: 'utf8' });
+      assert.doesNotMatch(parsed, /PRINTABLESTRING/, file);
+      assert.match(parsed, /UTF8STRING\s+:h2-setup development CA /, file);
+    }
   });
 
   test('later runs reuse the CA; runs started together make one CA', async (t) => {

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type forgeModule from 'node-forge';
 import { CliError, ExitCode } from '../errors.js';
 import { pathKind, writeFilesAtomically } from '../files.js';
 import { CA_CERT_FILE, CA_KEY_FILE, caRootDirectory } from './ca-root.js';
@@ -26,7 +27,7 @@ export interface LocalCa {
   privateKey: KeyObject;
   certificate: X509Certificate;
   /** The forge subject fields, used as the issuer of every leaf. */
-  subject: Array<{ type: string; value: string }>;
+  subject: Array<{ type: string; value: string; valueTagClass?: forgeModule.asn1.Class }>;
   /** hex, for the leaves' authorityKeyIdentifier */
   subjectKeyIdentifier: string;
   created: boolean;
@@ -64,7 +65,11 @@ function readCa(forge: Forge, directory: string, created: boolean): LocalCa {
     certPem,
     privateKey,
     certificate: new X509Certificate(certPem),
-    subject: forgeCert.subject.attributes.map((attribute) => ({ type: String(attribute.type), value: String(attribute.value) })),
+    subject: forgeCert.subject.attributes.map((attribute) => ({
+      type: String(attribute.type),
+      value: String(attribute.value),
+      valueTagClass: attribute.valueTagClass,
+    })),
     subjectKeyIdentifier: ski.subjectKeyIdentifier,
     created,
   };

@@ -47,8 +47,8 @@ export function buildSignedCertificate(forge: Forge, spec: CertificateSpec): { p
   cert.publicKey = forge.pki.publicKeyFromPem(spec.subjectPublicKeyPem);
   cert.validity.notBefore = spec.notBefore;
   cert.validity.notAfter = spec.notAfter;
-  cert.setSubject(spec.subject);
-  cert.setIssuer(spec.issuer ?? spec.subject);
+  cert.setSubject(asUtf8(forge, spec.subject));
+  cert.setIssuer(asUtf8(forge, spec.issuer ?? spec.subject));
   cert.setExtensions(spec.extensions);
 
   const sha256WithRSAEncryption = forge.pki.oids.sha256WithRSAEncryption as string;
@@ -61,6 +61,18 @@ export function buildSignedCertificate(forge: Forge, spec: CertificateSpec): { p
   // RSASSA-PKCS1-v1_5 with SHA-256: the sha256WithRSAEncryption the OID above names.
   mutable.signature = sign('sha256', tbsDer, spec.signingKey).toString('binary');
   return { pem: forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n'), serialHex: cert.serialNumber };
+}
+
+/**
+ * Names as UTF8String, which RFC 5280 asks for: forge defaults to PrintableString, which
+ * cannot hold '@' or '*' (a CA named after user@host, a wildcard commonName), and
+ * Chromium's strict parser rejects such a certificate outright
+ * (ERR_SSL_SERVER_CERT_BAD_FORMAT). A field that already says how it is encoded (an
+ * issuer read back from a CA certificate) keeps its encoding, so names match byte for byte.
+ */
+function asUtf8(forge: Forge, fields: forgeModule.pki.CertificateField[]): forgeModule.pki.CertificateField[] {
+  const utf8 = forge.asn1.Type.UTF8 as unknown as forgeModule.asn1.Class;
+  return fields.map((field) => ({ valueTagClass: utf8, ...field }));
 }
 
 /** subjectAltName entries: type 2 is dNSName, type 7 is iPAddress (forge packs v4 and v6). */
