@@ -7,7 +7,7 @@
  * same definition (scripts/render-help.mjs).
  */
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command, Option } from './commander.js';
 import { ExitCode } from './errors.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -137,6 +137,7 @@ Examples:
     .addOption(new Option('--template <name>', 'example-1 or example-2'))
     .addOption(new Option('--tls', 'serve with http2.createSecureServer and the generated pair (ALPN h2)').conflicts('h2c'))
     .addOption(new Option('--h2c', 'plaintext HTTP/2, as the tutorial (default)').conflicts('tls'))
+    .option('--ca', 'sign the certificate with the local development CA and make the client trust ca-cert.pem (implies --tls)')
     .option('--port <n>', 'default port written into the program (1-65535)')
     .option('-y, --yes', 'never prompt: use defaults for everything not given')
     .option('--force', 'write into a non-empty directory (never deletes files)')
@@ -148,7 +149,8 @@ Examples:
       `
 Examples:
   h2-setup init
-  h2-setup init my-demo --template example-2 --tls --yes`,
+  h2-setup init my-demo --template example-2 --tls --yes
+  h2-setup init my-demo --ca --yes   TLS, certificate signed by the local CA`,
     )
     .action(
       async (
@@ -157,6 +159,7 @@ Examples:
           template?: string;
           tls?: boolean;
           h2c?: boolean;
+          ca?: boolean;
           port?: string;
           yes?: boolean;
           force?: boolean;
@@ -171,6 +174,8 @@ Examples:
           dir,
           template: flags.template,
           transport: flags.tls ? 'tls' : flags.h2c ? 'h2c' : undefined,
+          // --ca without a transport means TLS; with --h2c it is refused by initProject.
+          ca: flags.ca,
           port: flags.port,
           yes: flags.yes,
           force: flags.force,

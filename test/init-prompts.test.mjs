@@ -4,12 +4,16 @@
 // environment because CI=true turns prompting off.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { cliPath, tempDir } from './helpers/cli.mjs';
 
 const ENTER = '\r';
+const DOWN = '\x1b[B';
+const CA_QUESTION = '? Sign the certificate with your local development CA';
 const CTRL_C = '\x03';
 
 function shellQuote(text) {
@@ -88,6 +92,7 @@ test('pressing Enter through every question scaffolds the defaults', async (t) =
   // Each template and transport is shown with its one-line description.
   assert.match(result.output, /the tutorial's example 1/);
   assert.match(result.output, /plaintext HTTP\/2 with http2\.createServer\(\)/);
+  assert.ok(!result.output.includes(CA_QUESTION), `the local-CA question is only asked for TLS\n${result.output}`);
   const dir = join(cwd, 'h2-close-demo');
   assert.deepEqual(readdirSync(dir).sort(), ['.gitignore', 'README.md', 'index.ts', 'package.json', 'private-key.pem', 'public-cert.pem', 'tsconfig.json']);
   const index = readFileSync(join(dir, 'index.ts'), 'utf8');
@@ -98,17 +103,45 @@ test('pressing Enter through every question scaffolds the defaults', async (t) =
 
 test('flags pre-answer their questions', async (t) => {
   const cwd = tempDir(t);
+  const { env } = isolatedCaEnv(t);
   const result = await runOnPty(['init', 'given', '--template', 'example-2', '--tls', '--port', '9000', '--no-verify'], {
     cwd,
-    steps: [['? Install dependencies', ENTER]],
+    env,
+    // --tls leaves the local-CA question open; Enter takes its default, no.
+    steps: [
+      [CA_QUESTION, ENTER],
+      ['? Install dependencies', ENTER],
+    ],
   });
   assert.deepEqual(result.unmatched, [], result.output);
   assert.equal(result.code, 0, result.output);
   for (const question of QUESTIONS.slice(0, 4)) assert.ok(!result.output.includes(question), `${question} is not asked\n${result.output}`);
-  assert.match(
-    readFileSync(join(cwd, 'given', 'index.ts'), 'utf8'),
-    /createSecureServer[\s\S]*const DEFAULT_PORT = 9000;|const DEFAULT_PORT = 9000;[\s\S]*createSecureServer/,
-  );
+  const index = readFileSync(join(cwd, 'given', 'index.ts'), 'utf8');
+  assert.match(index, /createSecureServer[\s\S]*const DEFAULT_PORT = 9000;|const DEFAULT_PORT = 9000;[\s\S]*createSecureServer/);
+  assert.match(index, /^const TRUSTED_CERT_FILE = 'public-cert\.pem';$/m);
+  assert.ok(!existsSync(join(cwd, 'given', 'ca-cert.pem')));
+  assert.ok(!existsSync(env.H2_SETUP_CAROOT), 'answering no never creates the CA');
+});
+
+test('choosing TLS at the prompt asks about the local CA; yes signs with it and the client trusts ca-cert.pem', async (t) => {
+  const cwd = tempDir(t);
+  const { env } = isolatedCaEnv(t);
+  const result = await runOnPty(['init', 'signed', '--template', 'example-1', '--port', '8000', '--no-verify'], {
+    cwd,
+    env,
+    steps: [
+      ['? Transport', DOWN + ENTER], // the second choice, tls
+      [CA_QUESTION, `y${ENTER}`],
+      ['? Install dependencies', ENTER],
+    ],
+  });
+  assert.deepEqual(result.unmatched, [], result.output);
+  assert.equal(result.code, 0, result.output);
+  const dir = join(cwd, 'signed');
+  assert.match(readFileSync(join(dir, 'index.ts'), 'utf8'), /^const TRUSTED_CERT_FILE = 'ca-cert\.pem';$/m);
+  const ca = new X509Certificate(readFileSync(join(dir, 'ca-cert.pem')));
+  assert.ok(new X509Certificate(readFileSync(join(dir, 'public-cert.pem'))).verify(ca.publicKey));
+  assert.ok(existsSync(join(env.H2_SETUP_CAROOT, 'rootCA.pem')), 'the CA was made in the isolated CA root');
 });
 
 test('a prompt answer gets the same checks as a flag, and is asked again', async (t) => {

@@ -3,7 +3,7 @@
 // non-ASCII characters. Runs the real, built CLI; every run is time-bounded.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { assertOneLineError, repoRoot, runCli, tempDir } from './helpers/cli.mjs';
@@ -115,7 +115,10 @@ test('writes the project files, with the name, port and transport asked for', as
   assert.match(index, /process\.env\.PORT/);
   assert.match(index, /http2\.createSecureServer\(options\)/);
   assert.match(index, /https:\/\/localhost:\$\{port\}/);
-  assert.match(index, /ca: fs\.readFileSync\('public-cert\.pem'\)/);
+  // Without --ca the client trusts the self-signed certificate itself.
+  assert.match(index, /^const TRUSTED_CERT_FILE = 'public-cert\.pem';$/m);
+  assert.match(index, /ca: fs\.readFileSync\(TRUSTED_CERT_FILE\)/);
+  assert.ok(!existsSync(join(dir, 'ca-cert.pem')), 'no CA certificate without --ca');
   assert.doesNotMatch(index.replace(/^\s*\/\/.*$/gm, ''), /rejectUnauthorized/, 'never turns certificate checks off');
   assert.match(index, /http2session\.on\('close', \(\) => \{\n\s+console\.log\('session is closed'\);/);
   assert.doesNotMatch(index, /status : /, 'example-2 has no response handler');

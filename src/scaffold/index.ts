@@ -5,7 +5,10 @@
  * every refusal comes before the first byte is written, so a usage error or a
  * Ctrl-C leaves the file system as it was.
  */
+import { caRootDirectory } from '../certs/ca-root.js';
 import { type CertificateSummary, generateCertificates, planGeneration } from '../certs/generate.js';
+import { usageError } from '../errors.js';
+import { checkDirectoryPath } from '../files.js';
 import type { VerifyResult } from '../verify/index.js';
 import { type InstallResult, runNpmInstall } from './install.js';
 import { checkTarget, DEFAULTS, packageNameFor, parsePort, parseTemplate, parseTransport, shouldPrompt, type Transport } from './options.js';
@@ -19,6 +22,10 @@ export interface InitOptions {
   dir?: string;
   template?: string;
   transport?: Transport;
+  /** Sign the certificate with the local development CA (TLS only; implies
+   *  transport 'tls' when no transport is given). undefined: ask at a terminal
+   *  when the transport is TLS (default no). */
+  ca?: boolean;
   port?: string | number;
   yes?: boolean;
   force?: boolean;
@@ -45,6 +52,8 @@ export interface InitResult {
   name: string;
   template: string;
   transport: Transport;
+  /** True when the certificate is signed by the local development CA (details in certificates.ca). */
+  ca: boolean;
   port: number;
   /** Absolute paths of every file written, the key and certificate included. */
   files: string[];
@@ -72,6 +81,15 @@ function checkGiven(options: InitOptions, templateNames: readonly string[]): Par
   }
   if (options.template !== undefined) given.template = parseTemplate(options.template, templateNames);
   if (options.transport !== undefined) given.transport = parseTransport(options.transport);
+  if (options.ca === true) {
+    // --ca only means something for a certificate the program checks, so it
+    // picks TLS when no transport was given; an explicit --h2c contradicts it.
+    if (given.transport === 'h2c') {
+      throw usageError('--ca cannot be used with --h2c: a plaintext server never presents its certificate', 'drop --h2c (--ca implies --tls), or drop --ca');
+    }
+    given.transport = 'tls';
+  }
+  if (options.ca !== undefined) given.ca = options.ca;
   if (options.port !== undefined) given.port = parsePort(options.port);
   if (options.install !== undefined) given.install = options.install;
   if (options.verify !== undefined) given.verify = options.verify;
@@ -116,6 +134,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
       dir: given.dir ?? DEFAULTS.dir,
       template: given.template ?? parseTemplate(DEFAULTS.template, templateNames),
       transport: given.transport ?? DEFAULTS.transport,
+      ca: given.ca ?? DEFAULTS.ca,
       port: given.port ?? DEFAULTS.port,
       install: given.install ?? DEFAULTS.install,
       verify: given.verify ?? DEFAULTS.verify,
@@ -126,13 +145,17 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   // gets the same refusals as a flag, still before anything is written.
   const name = packageNameFor(answers.dir);
   const dir = checkTarget(answers.dir, force);
-  planGeneration({ outDir: dir, force });
-  const rendered = renderProject({ template: answers.template, transport: answers.transport, port: answers.port, name });
+  // A CA-signed certificate is only used by the TLS program.
+  const ca = answers.transport === 'tls' && answers.ca;
+  planGeneration({ outDir: dir, force, ca });
+  // The CA is created on first use; a path it cannot be created at is refused now.
+  if (ca) checkDirectoryPath(caRootDirectory(), 'the local CA directory');
+  const rendered = renderProject({ template: answers.template, transport: answers.transport, ca, port: answers.port, name });
 
   const files = writeProject(dir, rendered);
-  progress(options, 'Making the private key and certificate...');
-  const certificates = await generateCertificates({ outDir: dir, force });
-  files.push(certificates.keyPath, certificates.certPath);
+  progress(options, ca ? 'Making the private key and a certificate signed by the local CA...' : 'Making the private key and certificate...');
+  const certificates = await generateCertificates({ outDir: dir, force, ca });
+  files.push(certificates.keyPath, certificates.certPath, ...(certificates.ca ? [certificates.ca.certPath] : []));
 
   let install: InstallResult | null = null;
   if (answers.install) {
@@ -152,6 +175,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
     name,
     template: answers.template,
     transport: answers.transport,
+    ca,
     port: answers.port,
     files,
     certificates,

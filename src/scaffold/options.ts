@@ -20,6 +20,9 @@ export const DEFAULTS = {
   transport: 'h2c' as Transport,
   // The tutorial's port; the program still reads PORT first.
   port: 8000,
+  // TLS only. Signing with the local CA creates that CA on first use (outside the
+  // project, in the user's data directory): only when asked.
+  ca: false,
   // Installing reaches the network and takes a while: only when asked.
   install: false,
   // Proving the 'close' event fires is the point of the tool.

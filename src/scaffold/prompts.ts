@@ -12,6 +12,8 @@ export interface Answers {
   dir: string;
   template: string;
   transport: Transport;
+  /** Sign with the local development CA (TLS only). */
+  ca: boolean;
   port: number;
   install: boolean;
   verify: boolean;
@@ -63,6 +65,16 @@ export async function askMissing(given: Partial<Answers>, templates: readonly Te
       ],
     });
   }
+  if (given.ca === undefined && given.transport !== 'h2c') {
+    questions.push({
+      type: 'confirm',
+      name: 'ca',
+      message: 'Sign the certificate with your local development CA (so browsers trust it after h2-setup certs --install-ca)?',
+      default: DEFAULTS.ca,
+      // Only for TLS: a plaintext server never presents its certificate.
+      when: (answers: Record<string, unknown>) => (given.transport ?? answers.transport) === 'tls',
+    });
+  }
   if (given.port === undefined) {
     questions.push({
       type: 'input',
@@ -91,6 +103,7 @@ export async function askMissing(given: Partial<Answers>, templates: readonly Te
     dir: given.dir ?? String(answers.dir),
     template: given.template ?? String(answers.template),
     transport: given.transport ?? (answers.transport as Transport),
+    ca: given.ca ?? answers.ca === true,
     port: given.port ?? parsePort(String(answers.port)),
     install: given.install ?? Boolean(answers.install),
     verify: given.verify ?? Boolean(answers.verify),

@@ -17,7 +17,14 @@ export function formatInitReport(result: InitResult): string {
   for (const file of result.files) lines.push(`  ${relative(result.dir, file)}`);
   const cert = result.certificates;
   lines.push('');
-  lines.push(`Certificate for ${cert.hosts.map((host) => host.value).join(', ')}: RSA-${cert.bits}, SHA-256, expires ${cert.notAfter.slice(0, 10)}`);
+  lines.push(
+    `${cert.ca ? 'CA-signed certificate' : 'Certificate'} for ${cert.hosts.map((host) => host.value).join(', ')}: RSA-${cert.bits}, SHA-256, expires ${cert.notAfter.slice(0, 10)}`,
+  );
+  if (cert.ca) {
+    lines.push(`  signed by     ${cert.ca.subject}${cert.ca.created ? ' (created now)' : ''}`);
+    lines.push(`  CA cert       ${relative(result.dir, cert.ca.certPath)}  (the client trusts it; the CA key stays in ${cert.ca.directory})`);
+    lines.push('Browsers trust it once the CA is installed: h2-setup certs --install-ca');
+  }
 
   if (result.install) {
     lines.push('');

@@ -3,7 +3,8 @@
  * they can be read, type-checked and run as they are:
  *
  *   templates/_project/            files every project gets (package.json, tsconfig.json,
- *                                  gitignore, README.md and the README's transport notes)
+ *                                  gitignore, README.md and the README's transport notes:
+ *                                  README.h2c.md, README.tls.md, README.tls-ca.md)
  *   templates/<name>/template.json { "description": one line shown at the prompt }
  *   templates/<name>/<transport>/  index.ts and expected-output.txt (for the README)
  *
@@ -12,6 +13,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CA_CERT_BESIDE_PAIR } from '../certs/generate.js';
+import { DEFAULT_CERT_FILE } from '../certs/profile.js';
 import type { Transport } from './options.js';
 
 /** Found from this module's own URL (dist/scaffold/templates.js -> ../../templates),
@@ -40,6 +43,9 @@ export interface RenderInput {
   transport: Transport;
   port: number;
   name: string;
+  /** TLS only: the certificate is signed by the local development CA, and the
+   *  client trusts ca-cert.pem instead of the certificate itself. */
+  ca?: boolean;
 }
 
 export interface RenderedFile {
@@ -59,12 +65,26 @@ function fill(text: string, values: Record<string, string>): string {
   return text.replace(/\{\{(\w+)\}\}/g, (match, key: string) => values[key] ?? match);
 }
 
-/** The default port is the one literal in `const DEFAULT_PORT = 8000;`, so the
- *  template stays a program that compiles and runs unrendered. */
+/**
+ * init changes a template's program only through whole `const NAME = <literal>;`
+ * lines, so the template stays a program that compiles and runs unrendered, and a
+ * template that lost its line fails loudly instead of being written unchanged.
+ */
+function setConstant(source: string, name: string, literal: string, value: string): string {
+  const pattern = new RegExp(`^const ${name} = ${literal};$`, 'm');
+  if (!pattern.test(source)) throw new Error(`template index.ts has no \`const ${name} = ...;\` line`);
+  return source.replace(pattern, () => `const ${name} = ${value};`);
+}
+
+/** The default port: `const DEFAULT_PORT = 8000;`. */
 export function setDefaultPort(source: string, port: number): string {
-  const pattern = /^const DEFAULT_PORT = \d+;$/m;
-  if (!pattern.test(source)) throw new Error('template index.ts has no `const DEFAULT_PORT = <n>;` line');
-  return source.replace(pattern, `const DEFAULT_PORT = ${port};`);
+  return setConstant(source, 'DEFAULT_PORT', String.raw`\d+`, String(port));
+}
+
+/** The certificate a TLS client trusts: `const TRUSTED_CERT_FILE = 'public-cert.pem';`. */
+export function setTrustedCertFile(source: string, file: string): string {
+  if (!/^[\w.-]+$/.test(file)) throw new Error(`${JSON.stringify(file)} is not a plain file name`);
+  return setConstant(source, 'TRUSTED_CERT_FILE', `'[^'\\n]*'`, `'${file}'`);
 }
 
 /** Every file of the project, in memory: nothing is written here. */
@@ -75,17 +95,25 @@ export function renderProject(input: RenderInput): RenderedFile[] {
   const packageJson = JSON.parse(read(PROJECT_DIR, 'package.json')) as Record<string, unknown>;
   packageJson.name = input.name;
 
+  if (input.ca && input.transport !== 'tls') throw new Error('a CA-signed certificate is only used with the tls transport');
+  const ca = input.transport === 'tls' && Boolean(input.ca);
+
   const readme = fill(read(PROJECT_DIR, 'README.md'), {
     name: input.name,
     template: input.template,
     templateDescription: info.description,
     port: String(input.port),
+    pemFiles: ca ? '`private-key.pem`, `public-cert.pem` and `ca-cert.pem`' : '`private-key.pem` and `public-cert.pem`',
+    certsCommand: ca ? 'npx h2-setup certs --ca --force' : 'npx h2-setup certs --force',
     expectedOutput: read(input.template, input.transport, 'expected-output.txt').trimEnd(),
-    transportNotes: read(PROJECT_DIR, `README.${input.transport}.md`).trimEnd(),
+    transportNotes: read(PROJECT_DIR, `README.${input.transport}${ca ? '-ca' : ''}.md`).trimEnd(),
   });
 
+  let index = setDefaultPort(read(input.template, input.transport, 'index.ts'), input.port);
+  if (input.transport === 'tls') index = setTrustedCertFile(index, ca ? CA_CERT_BESIDE_PAIR : DEFAULT_CERT_FILE);
+
   return [
-    { name: 'index.ts', contents: setDefaultPort(read(input.template, input.transport, 'index.ts'), input.port), mode: 0o644 },
+    { name: 'index.ts', contents: index, mode: 0o644 },
     { name: 'package.json', contents: `${JSON.stringify(packageJson, null, 2)}\n`, mode: 0o644 },
     { name: 'tsconfig.json', contents: read(PROJECT_DIR, 'tsconfig.json'), mode: 0o644 },
     // npm leaves `.gitignore` out of a published package, so it is kept as

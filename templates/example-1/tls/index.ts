@@ -9,6 +9,11 @@ import * as http2 from 'node:http2';
 const DEFAULT_PORT = 8000;
 const port = Number(process.env.PORT ?? DEFAULT_PORT);
 
+// The certificate the client trusts: the self-signed certificate itself, or,
+// when `h2-setup init --ca` signed it with your local development CA, that
+// CA's certificate (ca-cert.pem, written beside the pair).
+const TRUSTED_CERT_FILE = 'public-cert.pem';
+
 // Private key and public certificate for access
 // (made by `h2-setup certs`; the certificate names localhost, 127.0.0.1 and ::1)
 const options: http2.SecureServerOptions = {
@@ -59,11 +64,11 @@ server.listen(port);
 
 // Creating and initializing client
 // by using http2.connect() method
-// The certificate is self-signed, so the client is told to trust exactly that
-// certificate through `ca`. Never turn verification off with
-// `rejectUnauthorized: false`: that would accept any certificate at all.
+// The client is told to trust exactly TRUSTED_CERT_FILE through `ca`. Never
+// turn verification off with `rejectUnauthorized: false`: that would accept any
+// certificate at all.
 const client = http2.connect(`https://localhost:${port}`, {
-  ca: fs.readFileSync('public-cert.pem'),
+  ca: fs.readFileSync(TRUSTED_CERT_FILE),
 });
 
 // The client session is closed by the server (the server closed its session
