@@ -4,12 +4,9 @@
  * command's own code for CliError, and a stack trace only when DEBUG is set.
  */
 import { CommanderError } from './commander.js';
-import { CliError, ExitCode } from './errors.js';
+import { ExitCode } from './errors.js';
 import { createProgram } from './program.js';
-
-function printError(message: string, hint?: string): void {
-  process.stderr.write(`h2-setup: ${message}\n${hint ? `${hint}\n` : ''}`);
-}
+import { printError, reportError } from './report-error.js';
 
 async function main(argv: string[]): Promise<void> {
   try {
@@ -34,15 +31,7 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = ExitCode.usage;
       return;
     }
-    if (error instanceof CliError) {
-      printError(error.message, error.hint);
-      process.exitCode = error.exitCode;
-      return;
-    }
-    // A bug, not bad input: still one line unless DEBUG asks for the stack.
-    const message = error instanceof Error ? error.message : String(error);
-    printError(`unexpected error: ${message}`, process.env.DEBUG ? (error as Error).stack : 'set DEBUG=1 to see where it happened');
-    process.exitCode = ExitCode.failed;
+    process.exitCode = reportError(error);
   }
 }
 

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from './commander.js';
 import { ExitCode } from './errors.js';
+import { runVerifyCommand, VERIFY_DIR_DEFAULT, VERIFY_FLAGS, type VerifyCommandFlags } from './verify/command.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -106,14 +107,12 @@ Examples:
       },
     );
 
-  program
+  const verify = program
     .command('verify')
     .description("run a project's entry and prove, from the http2 objects, that the server session's 'close' event fired")
-    .argument('[dir]', 'project directory', '.')
-    .option('--entry <file>', 'entry file, relative to DIR', 'index.ts')
-    .option('--timeout <ms>', 'stop the program (and everything it started) after this long', '10000')
-    .option('--port <n>', 'port to give the program through PORT (default: a free one)')
-    .option('--json', 'print the timeline and verdict as one JSON document')
+    .argument('[dir]', 'project directory', VERIFY_DIR_DEFAULT);
+  for (const flag of VERIFY_FLAGS) verify.option(flag.flags, flag.description, flag.default);
+  verify
     .addHelpText(
       'after',
       `
@@ -121,13 +120,8 @@ Examples:
   h2-setup verify my-demo
   h2-setup verify . --entry server.ts --timeout 5000 --json`,
     )
-    .action(async (dir: string, flags: { entry: string; timeout: string; port?: string; json?: boolean }) => {
-      const { verifyProject } = await import('./verify/index.js');
-      const { formatVerifyReport } = await import('./verify/report.js');
-      const result = await verifyProject({ dir, entry: flags.entry, timeoutMs: flags.timeout, port: flags.port });
-      if (flags.json) printJson(result);
-      else process.stdout.write(formatVerifyReport(result));
-      process.exitCode = result.passed ? ExitCode.ok : ExitCode.failed;
+    .action(async (dir: string, flags: VerifyCommandFlags) => {
+      process.exitCode = await runVerifyCommand(dir, flags);
     });
 
   program

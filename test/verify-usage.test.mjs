@@ -1,9 +1,10 @@
 // h2-setup verify: bad usage is one line on stderr with exit 2, and verifies run side by side.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { assertOneLineError, tempDir } from './helpers/cli.mjs';
+import { assertOneLineError, repoRoot, tempDir } from './helpers/cli.mjs';
 import { makeCertificates, project, runVerify } from './helpers/verify-fixtures.mjs';
 
 test('no such directory', async (t) => {
@@ -73,4 +74,35 @@ test('ten verifies of the same project at once all pass', async (t) => {
     ports.add(json.port);
   }
   assert.equal(ports.size, 10, 'each run had its own port');
+});
+
+// The launcher reads verify's flags itself (no commander, for start-up time) and hands
+// anything else to the full CLI: both paths must behave as one.
+test("the launcher's fast path and commander give the same verdict, output and errors", async (t) => {
+  const certs = await makeCertificates();
+  const dir = project(t, 'example-1-esm', certs);
+  const viaCommander = (args) =>
+    new Promise((resolve) => {
+      execFile(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'verify', ...args], { timeout: 30_000 }, (error, stdout, stderr) =>
+        resolve({ code: error ? error.code : 0, stdout, stderr }),
+      );
+    });
+  const [fast, slow] = await Promise.all([runVerify([dir, '--json', '--timeout', '20000']), viaCommander([dir, '--json', '--timeout', '20000'])]);
+  assert.equal(fast.code, 0, fast.stderr);
+  assert.equal(slow.code, 0, slow.stderr);
+  const [a, b] = [JSON.parse(fast.stdout), JSON.parse(slow.stdout)];
+  for (const key of ['passed', 'reason', 'failure', 'entry', 'timeoutMs', 'exitCode', 'stdout']) assert.deepEqual(a[key], b[key], key);
+  assert.deepEqual(a.tutorialLines, b.tutorialLines);
+
+  for (const args of [
+    [dir, '--bogus'],
+    [dir, '--port'],
+    [dir, 'second-dir'],
+    [dir, '--timeout', 'soon'],
+  ]) {
+    const [f, s] = await Promise.all([runVerify(args), viaCommander(args)]);
+    assert.equal(f.code, 2, `${args.join(' ')}: ${f.stderr}`);
+    assert.equal(f.code, s.code, args.join(' '));
+    assert.equal(f.stderr, s.stderr, args.join(' '));
+  }
 });

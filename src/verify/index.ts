@@ -16,13 +16,12 @@ import { join, relative } from 'node:path';
 import type { ProbeEvent } from './events.js';
 import { findFreePort } from './free-port.js';
 import type { FailureKind } from './judge.js';
-import { chooseFormat } from './module-format.js';
+import type { ModuleFormat } from './module-format.js';
 import { checkVerifyOptions, type VerifyOptions } from './options.js';
-import { type RunOutcome, startProgram } from './run.js';
-import type { CompileError, ModuleFormat } from './transpile.js';
-import { cacheSlot } from './transpile-cache.js';
+import type { RunOutcome } from './run.js';
+import type { CompileError } from './transpile.js';
 import type { TutorialLine } from './tutorial-lines.js';
-import { chooseRunner, type TypeScriptMode } from './typescript-mode.js';
+import type { TypeScriptMode } from './typescript-mode.js';
 
 export type { FailureKind } from './judge.js';
 export type { VerifyOptions } from './options.js';
@@ -79,8 +78,17 @@ function round(ms: number): number {
 
 export async function verifyProject(options: VerifyOptions): Promise<VerifyResult> {
   const checked = checkVerifyOptions(options);
+  // Finding a free port waits on the event loop (listen, close); the modules that start the
+  // program load meanwhile instead of after it.
+  const portSearch = checked.port === null ? findFreePort() : Promise.resolve(checked.port);
+  const [{ chooseRunner }, { chooseFormat }, { startProgram }, { cacheSlot }] = await Promise.all([
+    import('./typescript-mode.js'),
+    import('./module-format.js'),
+    import('./run.js'),
+    import('./transpile-cache.js'),
+  ]);
   const runner = chooseRunner(checked.entryPath);
-  const port = checked.port ?? (await findFreePort());
+  const port = await portSearch;
   const env = { ...process.env, PORT: String(port) };
 
   const typescript: VerifyResult['typescript'] = {
