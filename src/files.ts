@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join, parse, resolve } from 'node:path';
-import { usageError } from './errors.js';
+import { closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /**
  * Writes `contents` to `path` so that the file is either absent or complete: the
@@ -51,40 +50,4 @@ export function writeFilesAtomically(files: ReadonlyArray<{ path: string; conten
     throw error;
   }
   for (const stage of staged) stage.commit();
-}
-
-export type PathKind = 'missing' | 'file' | 'directory' | 'other';
-
-export function pathKind(path: string): PathKind {
-  try {
-    const stats = statSync(path);
-    if (stats.isFile()) return 'file';
-    if (stats.isDirectory()) return 'directory';
-    return 'other';
-  } catch {
-    return 'missing';
-  }
-}
-
-/**
- * Makes sure a directory can be created at `dir` (or already is one): fails with a
- * usage error, before anything is written, when `dir` or one of its ancestors is a
- * file. Returns the absolute path.
- */
-export function checkDirectoryPath(dir: string, flag: string): string {
-  const absolute = resolve(dir);
-  const root = parse(absolute).root;
-  for (let current = absolute; ; current = dirname(current)) {
-    const kind = pathKind(current);
-    if (kind === 'directory') break;
-    if (kind !== 'missing') {
-      throw usageError(
-        current === absolute
-          ? `${flag} ${JSON.stringify(dir)} is a file, not a directory; expected a directory (it is created when missing)`
-          : `${flag} ${JSON.stringify(dir)} is under ${JSON.stringify(current)}, which is a file; expected a directory path`,
-      );
-    }
-    if (current === root) break;
-  }
-  return absolute;
 }

@@ -8,7 +8,7 @@
 import { caRootDirectory } from '../certs/ca-root.js';
 import { type CertificateSummary, generateCertificates, planGeneration } from '../certs/generate.js';
 import { usageError } from '../errors.js';
-import { checkDirectoryPath } from '../files.js';
+import { checkDirectoryPath } from '../paths.js';
 import type { VerifyResult } from '../verify/index.js';
 import { type InstallResult, runNpmInstall } from './install.js';
 import { checkTarget, DEFAULTS, packageNameFor, parsePort, parseTemplate, parseTransport, shouldPrompt, type Transport } from './options.js';

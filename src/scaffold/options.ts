@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { basename, resolve } from 'node:path';
 import { usageError } from '../errors.js';
-import { pathKind } from '../files.js';
+import { pathKind } from '../paths.js';
 
 export type Transport = 'h2c' | 'tls';
 

@@ -3,17 +3,9 @@
  * library caller) into checked ones. Every problem is a usage error (exit 2) that names the
  * flag, the value and what is accepted, and is found before anything runs.
  */
-import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { usageError } from '../errors.js';
-
-// Not files.js's pathKind: that module loads node:crypto, which verify does not need
-// before it starts the program.
-function pathKind(path: string): 'missing' | 'file' | 'directory' | 'other' {
-  const stats = statSync(path, { throwIfNoEntry: false });
-  if (!stats) return 'missing';
-  return stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : 'other';
-}
+import { pathKind } from '../paths.js';
 
 export interface VerifyOptions {
   dir?: string;
