@@ -62,7 +62,11 @@ export interface CheckResult {
   };
 }
 
-const REGENERATE = 'run `h2-setup certs --force` to make a new pair';
+/** What to run to replace the pair, with any flags the fix needs. */
+function regenerate(flags = ''): string {
+  return `run \`h2-setup certs --force${flags ? ` ${flags}` : ''}\` to make a new pair`;
+}
+const REGENERATE = regenerate();
 const SERVER_AUTH_OID = '1.3.6.1.5.5.7.3.1';
 const DAY_MS = 86_400_000;
 
@@ -147,7 +151,7 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
     problem(
       'validity-too-long',
       `the certificate is valid for ${Math.round(validityDays)} days; Apple platforms reject TLS server certificates valid for more than ${MAX_DAYS}`,
-      `${REGENERATE} --days 365`,
+      regenerate('--days 365'),
     );
   }
 
@@ -176,7 +180,7 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
     problem(
       'no-san',
       'the certificate has no subjectAltName; clients ignore the commonName and accept no host name for it',
-      `${REGENERATE} --host <name> for each host`,
+      `${regenerate('--host <name>')}, with a --host for each name`,
     );
   } else {
     for (const host of hosts) {
@@ -184,7 +188,7 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
         problem(
           'host-not-covered',
           `${host.value} is not in the certificate's subjectAltName (${san})`,
-          `${REGENERATE} --host ${host.value} (repeat --host for every name)`,
+          `${regenerate(`--host ${host.value}`)}, repeating --host for every name`,
         );
       }
     }
@@ -250,7 +254,7 @@ function checkIssuer(cert: X509Certificate, certPath: string, problem: (code: Pr
         problem(
           'ca-mismatch',
           `${beside} is not the CA that signed the certificate: a client given it as ca: will reject the server`,
-          `${REGENERATE} --ca, which writes the matching ${CA_CERT_BESIDE_PAIR}`,
+          `${regenerate('--ca')}, which writes the matching ${CA_CERT_BESIDE_PAIR}`,
         );
       }
       continue;
