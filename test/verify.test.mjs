@@ -2,7 +2,7 @@
 // ES module and CommonJS form, and the variations a reader is likely to write. Each runs the
 // real CLI against a real program serving HTTP/2 on loopback.
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -122,4 +122,16 @@ test('esbuild output is cached per entry content: the second run skips the trans
     readdirSync(cache).every((file) => /\.(mjs|cjs|json)$/.test(file)),
     readdirSync(cache).join(' '),
   );
+});
+
+test('a project path with spaces and non-ASCII characters, given relative to the working directory', async (t) => {
+  const parent = project(t, 'once');
+  const dir = join(parent, 'my démo project');
+  mkdirSync(dir);
+  renameSync(join(parent, 'index.ts'), join(dir, 'index.ts'));
+  const { code, json } = await verifyJson(['my démo project'], { cwd: parent });
+  assert.equal(code, 0, json.reason);
+  assert.equal(json.dir, dir);
+  const ran = json.timeline.find((entry) => entry.type === 'listener-ran');
+  assert.equal(ran.side, 'server');
 });
