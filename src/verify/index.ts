@@ -81,7 +81,7 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
   // Finding a free port waits on the event loop (listen, close); the modules that start the
   // program load meanwhile instead of after it.
   const portSearch = checked.port === null ? findFreePort() : Promise.resolve(checked.port);
-  const [{ chooseRunner }, { chooseFormat }, { startProgram }, { cacheSlot }] = await Promise.all([
+  const [{ chooseRunner }, { chooseFormat }, { startProgram }, { cacheSlot, nodeCompileCacheDirectory }] = await Promise.all([
     import('./typescript-mode.js'),
     import('./module-format.js'),
     import('./run.js'),
@@ -89,7 +89,11 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
   ]);
   const runner = chooseRunner(checked.entryPath);
   const port = await portSearch;
-  const env = { ...process.env, PORT: String(port) };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
+  if (runner.mode === 'node-strip-types') {
+    const compileCache = nodeCompileCacheDirectory(env);
+    if (compileCache) env.NODE_COMPILE_CACHE = compileCache;
+  }
 
   const typescript: VerifyResult['typescript'] = {
     mode: runner.mode,

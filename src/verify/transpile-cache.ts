@@ -88,7 +88,6 @@ export function writeAtomically(path: string, contents: string): void {
   renameSync(temp, path);
 }
 
-/** The cache slot for this entry, or null when there is no usable cache directory. */
 // h2-setup's own version stands for esbuild's (pinned in package.json) without loading it.
 function packageVersion(): string {
   try {
@@ -98,6 +97,7 @@ function packageVersion(): string {
   }
 }
 
+/** The cache slot for this entry, or null when there is no usable cache directory. */
 export function cacheSlot(options: { entryPath: string; source: string; format: ModuleFormat }): CacheSlot | null {
   const dir = cacheDirectory();
   if (!dir) return null;
@@ -123,4 +123,18 @@ export function cacheSlot(options: { entryPath: string; source: string; format: 
       }
     },
   };
+}
+
+/**
+ * Where the program's Node keeps its own compile cache when Node strips the types itself
+ * (Node 22.6+, where NODE_COMPILE_CACHE is always understood). Without it Node 24 compiles
+ * its TypeScript stripper anew on every start: measured here, the tutorial's example 1 took
+ * 105 ms as `node index.ts` and about 70 ms with the cache, against 61 ms as plain
+ * JavaScript. Null when the user decided already (NODE_COMPILE_CACHE set, or
+ * NODE_DISABLE_COMPILE_CACHE) or h2-setup's cache is off.
+ */
+export function nodeCompileCacheDirectory(env: NodeJS.ProcessEnv): string | null {
+  if (env.NODE_COMPILE_CACHE !== undefined || env.NODE_DISABLE_COMPILE_CACHE) return null;
+  const dir = cacheDirectory();
+  return dir ? join(dir, 'node-compile-cache') : null;
 }
