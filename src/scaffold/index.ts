@@ -96,17 +96,12 @@ function checkGiven(options: InitOptions, templateNames: readonly string[]): Par
   return given;
 }
 
-/** reason is read defensively: it is part of verify's contract but the type may grow. */
-function verdictOf(result: VerifyResult): InitVerdict {
-  const reason = (result as { reason?: unknown }).reason;
-  return { passed: result.passed, reason: typeof reason === 'string' ? reason : null, result };
-}
-
 async function runVerify(dir: string): Promise<InitVerdict> {
   try {
     const { verifyProject } = await import('../verify/index.js');
     // No port: verify picks a free one, so a busy 8000 cannot fail init.
-    return verdictOf(await verifyProject({ dir }));
+    const result = await verifyProject({ dir });
+    return { passed: result.passed, reason: result.reason, result };
   } catch (error) {
     // The project is written by now and is kept; a verify that cannot run is a
     // failed verification (exit 1), not bad input.
