@@ -327,3 +327,14 @@ describe('certs: --help', () => {
     assert.match(result.stdout, /Examples:\n\s+h2-setup certs/);
   });
 });
+
+test('the printed NODE_EXTRA_CA_CERTS line is safe to paste into a shell, whatever the path', async (t) => {
+  const dir = tempDir(t);
+  const out = join(dir, "it's $(touch PWNED) `touch PWNED2` dir");
+  const result = await runCli(['certs', '--out-dir', out, '--json'], { cwd: dir });
+  assert.equal(result.code, 0, result.stderr);
+  const line = JSON.parse(result.stdout).trust.environment;
+  const printed = spawnSync('sh', ['-c', line.replace(/ node your-client\.js$/, ' printenv NODE_EXTRA_CA_CERTS')], { cwd: dir, encoding: 'utf8' });
+  assert.equal(printed.stdout, `${join(out, 'public-cert.pem')}\n`);
+  assert.deepEqual(readdirSync(dir), [readdirSync(dir).find((name) => name.startsWith('it'))], 'nothing was executed');
+});

@@ -1,3 +1,4 @@
+import { shellQuote } from '../shell-quote.js';
 import { caRootDirectory } from './ca-root.js';
 import { loadOrCreateLocalCa, readLocalCaCertificate } from './local-ca.js';
 import { selectedStores, type TrustAction, updateTrustStores } from './trust-stores.js';
@@ -51,6 +52,6 @@ export async function installLocalCa(options: InstallCaOptions): Promise<Install
     caCreated: created,
     caSubject: ca.certificate.subject.replace(/\n/g, ', '),
     actions,
-    nodeExtraCaCerts: options.uninstall ? null : `NODE_EXTRA_CA_CERTS=${JSON.stringify(ca.certPath)}`,
+    nodeExtraCaCerts: options.uninstall ? null : `NODE_EXTRA_CA_CERTS=${shellQuote(ca.certPath)}`,
   };
 }

@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { shellQuote } from '../shell-quote.js';
 import type { CheckResult } from './check.js';
 import type { CertificateSummary } from './generate.js';
 import type { InstallCaResult } from './install-ca.js';
@@ -13,7 +14,7 @@ export function displayPath(path: string, cwd = process.cwd()): string {
 export function nodeTrustLines(certPath: string): { caOption: string; environment: string } {
   return {
     caOption: `http2.connect(url, { ca: fs.readFileSync(${JSON.stringify(certPath)}) })`,
-    environment: `NODE_EXTRA_CA_CERTS=${JSON.stringify(certPath)} node your-client.js`,
+    environment: `NODE_EXTRA_CA_CERTS=${shellQuote(certPath)} node your-client.js`,
   };
 }
 

@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:f
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { usageError } from '../errors.js';
+import { shellQuote } from '../shell-quote.js';
 
 /**
  * The trust stores h2-setup can add its local CA to. Like mkcert's TRUST_STORES,
@@ -58,8 +59,6 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): { ok: boo
   return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n')[0] ?? '' };
 }
 
-const quote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
-
 /** NSS databases: Chrome/Chromium on Linux read ~/.pki/nssdb; each Firefox profile has its own. */
 function nssDatabases(home: string, create: boolean, certutil: string, env: NodeJS.ProcessEnv): { databases: string[]; created: string[] } {
   const created: string[] = [];
@@ -101,7 +100,7 @@ function nss(context: TrustContext, install: boolean): TrustAction[] {
         store: 'nss',
         status: 'skipped',
         detail: `no NSS database under ${home}`,
-        command: `certutil -d sql:${quote(join(home, '.pki', 'nssdb'))} -N --empty-password`,
+        command: `certutil -d sql:${shellQuote(join(home, '.pki', 'nssdb'))} -N --empty-password`,
       },
     ];
   }
@@ -115,14 +114,14 @@ function nss(context: TrustContext, install: boolean): TrustAction[] {
       const result = run(certutil, args, context.env);
       return result.ok
         ? { store, status: 'installed', detail: context.caName }
-        : { store, status: 'failed', detail: result.output, command: ['certutil', ...args].map(quote).join(' ') };
+        : { store, status: 'failed', detail: result.output, command: ['certutil', ...args].map(shellQuote).join(' ') };
     }
     if (!present) return { store, status: 'not-installed', detail: context.caName };
     const args = ['-d', db, '-D', '-n', context.caName];
     const result = run(certutil, args, context.env);
     return result.ok
       ? { store, status: 'removed', detail: context.caName }
-      : { store, status: 'failed', detail: result.output, command: ['certutil', ...args].map(quote).join(' ') };
+      : { store, status: 'failed', detail: result.output, command: ['certutil', ...args].map(shellQuote).join(' ') };
   });
 }
 
@@ -133,8 +132,8 @@ function linuxSystem(context: TrustContext, install: boolean): TrustAction {
   const update =
     findOnPath('update-ca-certificates', context.env) ?? (existsSync('/usr/sbin/update-ca-certificates') ? '/usr/sbin/update-ca-certificates' : undefined);
   const manual = install
-    ? `sudo cp ${quote(context.caCertPath)} ${quote(target)} && sudo update-ca-certificates`
-    : `sudo rm ${quote(target)} && sudo update-ca-certificates --fresh`;
+    ? `sudo cp ${shellQuote(context.caCertPath)} ${shellQuote(target)} && sudo update-ca-certificates`
+    : `sudo rm ${shellQuote(target)} && sudo update-ca-certificates --fresh`;
   if (!update || !existsSync(anchors)) {
     return {
       store: 'system',
@@ -163,7 +162,7 @@ function macosSystem(context: TrustContext, install: boolean): TrustAction {
   const result = run('security', args, context.env);
   return result.ok
     ? { store, status: install ? 'installed' : 'removed', detail: keychain }
-    : { store, status: 'failed', detail: result.output, command: ['security', ...args].map(quote).join(' ') };
+    : { store, status: 'failed', detail: result.output, command: ['security', ...args].map(shellQuote).join(' ') };
 }
 
 function windowsSystem(context: TrustContext, install: boolean): TrustAction {

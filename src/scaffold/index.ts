@@ -9,6 +9,7 @@ import { caRootDirectory } from '../certs/ca-root.js';
 import { type CertificateSummary, generateCertificates, planGeneration } from '../certs/generate.js';
 import { usageError } from '../errors.js';
 import { checkDirectoryPath } from '../paths.js';
+import { shellQuote } from '../shell-quote.js';
 import type { VerifyResult } from '../verify/index.js';
 import { type InstallResult, runNpmInstall } from './install.js';
 import { checkTarget, DEFAULTS, packageNameFor, parsePort, parseTemplate, parseTransport, shouldPrompt, type Transport } from './options.js';
@@ -107,10 +108,6 @@ async function runVerify(dir: string): Promise<InitVerdict> {
     // failed verification (exit 1), not bad input.
     return { passed: false, reason: error instanceof Error ? error.message : String(error), result: null };
   }
-}
-
-function shellQuote(text: string): string {
-  return /^[\w./@%+=:,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 export async function initProject(options: InitOptions): Promise<InitResult> {
