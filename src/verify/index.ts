@@ -129,6 +129,9 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
         env,
         timeoutMs: checked.timeoutMs,
         waitForGo: !slot?.hit,
+        onInterrupt: () => {
+          if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+        },
       });
       loadJudging();
       if (!slot?.hit) {

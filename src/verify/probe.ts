@@ -38,9 +38,13 @@ const PROBE_PATH = fileURLToPath(import.meta.url);
 const TRACKED_EVENTS = new Set(['close', 'response', 'data']);
 
 let outFd = Number(process.env.H2_SETUP_VERIFY_FD ?? -1);
+// Every line carries this run's token, which only the verifier and the probe know, so a
+// program writing lines of its own to fd 3 cannot make up events.
+const token = process.env.H2_SETUP_VERIFY_TOKEN ?? '';
 const goFd = Number(process.env.H2_SETUP_VERIFY_GO_FD ?? -1);
 // The program (and anything it starts) should not see the verifier's plumbing.
 delete process.env.H2_SETUP_VERIFY_FD;
+delete process.env.H2_SETUP_VERIFY_TOKEN;
 delete process.env.H2_SETUP_VERIFY_GO_FD;
 
 function now(): number {
@@ -49,7 +53,7 @@ function now(): number {
 
 function send(event: Outgoing<ProbeEvent>): void {
   if (!(outFd >= 0)) return;
-  const bytes = Buffer.from(`${JSON.stringify({ ...event, t: now() })}\n`, 'utf8');
+  const bytes = Buffer.from(`${JSON.stringify({ ...event, t: now(), k: token })}\n`, 'utf8');
   let offset = 0;
   while (offset < bytes.length) {
     try {
@@ -163,6 +167,15 @@ interface ListenerContext {
 }
 
 /**
+ * Whether a 'close' being emitted now is Node's: Node emits it on a session or stream only
+ * once it is destroyed, and on a server once it has stopped listening. A program calling
+ * `session.emit('close')` itself proves nothing about the event, so it is not counted.
+ */
+function isRealClose(obj: Emitter, target: ListenerTarget): boolean {
+  return target === 'server' ? obj.listening === false : Boolean(obj.destroyed);
+}
+
+/**
  * Notes every listener the program (not Node) adds for a tracked event, and for 'close'
  * wraps it to report when it runs. The wrapper carries `.listener = original`, the same
  * convention EventEmitter uses for once(), so removeListener(original) and listeners() behave
@@ -192,7 +205,8 @@ function trackListeners(obj: Emitter, context: ListenerContext): void {
       if (event !== 'close') return Reflect.apply(original, this, [event, listener, ...rest]);
       const wrapped = function (this: Emitter, ...args: unknown[]) {
         if (once) this.removeListener(event, wrapped);
-        send({ type: 'listener-ran', listener: id, event, target: where.target, side: where.side, session: where.session });
+        if (isRealClose(this, where.target))
+          send({ type: 'listener-ran', listener: id, event, target: where.target, side: where.side, session: where.session });
         return Reflect.apply(listener as AnyFunction, this, args);
       };
       (wrapped as unknown as { listener: unknown }).listener = listener;
@@ -212,8 +226,8 @@ function observeStream(stream: Emitter, side: Side, session: number, info: { met
   const id = ++nextStreamId;
   let closed = false;
   send({ type: 'stream-opened', session, stream: id, side, ...info });
-  before(stream, 'emit', (_self, [event, headers]) => {
-    if (event === 'close') {
+  before(stream, 'emit', (self, [event, headers]) => {
+    if (event === 'close' && isRealClose(self, 'stream')) {
       if (!closed) onClose();
       closed = true;
       send({ type: 'stream-closed', session, stream: id, side });
@@ -266,6 +280,7 @@ function observeSession(session: Emitter, side: Side, server: number | null, aut
         send({ type: 'session-error', session: id, side, ...errorFields(args[0]) });
         break;
       case 'close':
+        if (!isRealClose(self, 'session')) break;
         closed = true;
         send({ type: 'session-closed', session: id, side });
         break;
@@ -340,6 +355,7 @@ function observeServer(server: Emitter, secure: boolean): void {
         send({ type: 'server-error', server: id, ...errorFields(arg) });
         break;
       case 'close':
+        if (!isRealClose(server, 'server')) break;
         closed = true;
         send({ type: 'server-closed', server: id });
         break;

@@ -12,6 +12,7 @@
  * transpile happen at the same time instead of one after the other.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { ProbeEvent } from './events.js';
 
@@ -24,6 +25,8 @@ export interface RunRequest {
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
   waitForGo: boolean;
+  /** Synchronous clean-up (a temporary directory) for when the verifier itself is interrupted. */
+  onInterrupt?: () => void;
 }
 
 export interface RunOutcome {
@@ -61,11 +64,66 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
+/**
+ * Every process descended from `pid`, read from /proc (Linux). The process group does not
+ * cover a child the program started with `detached: true` (it gets a group of its own), so
+ * a program stopped at the timeout is taken down by its family tree as well. Elsewhere, or
+ * if /proc cannot be read, the group kill alone has to do.
+ */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift() as number) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+/** The program, its process group, and everything it started, however it detached it. */
+function killTree(pid: number | undefined): void {
+  if (pid === undefined) return;
+  const family = descendants(pid);
+  killGroup(pid);
+  for (const member of family) {
+    try {
+      process.kill(member, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+}
+
 export function startProgram(request: RunRequest): RunningProgram {
   const startedAt = performance.timeOrigin + performance.now();
+  // Not node:crypto (~3 ms to load before the program starts): this only has to be
+  // unguessable by a program that was never told it (the probe deletes it from the env).
+  const token = `${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
   const child = spawn(process.execPath, [...request.nodeFlags, '--import', request.probeUrl, request.file], {
     cwd: request.cwd,
-    env: { ...request.env, H2_SETUP_VERIFY_FD: '3', ...(request.waitForGo ? { H2_SETUP_VERIFY_GO_FD: '4' } : {}) },
+    env: { ...request.env, H2_SETUP_VERIFY_FD: '3', H2_SETUP_VERIFY_TOKEN: token, ...(request.waitForGo ? { H2_SETUP_VERIFY_GO_FD: '4' } : {}) },
     stdio: ['ignore', 'pipe', 'pipe', 'pipe', request.waitForGo ? 'pipe' : 'ignore'],
     detached: true,
   });
@@ -93,9 +151,11 @@ export function startProgram(request: RunRequest): RunningProgram {
     pending = lines.pop() ?? '';
     for (const line of lines) {
       try {
-        events.push(JSON.parse(line) as ProbeEvent);
+        const { k, ...event } = JSON.parse(line) as ProbeEvent & { k?: unknown };
+        // Without this run's token the line is not the probe's (the program wrote to fd 3).
+        if (k === token) events.push(event as ProbeEvent);
       } catch {
-        // not ours (the program wrote to fd 3 itself): ignore
+        // not JSON, so not ours either
       }
     }
   });
@@ -104,9 +164,11 @@ export function startProgram(request: RunRequest): RunningProgram {
 
   // If the verifier itself is stopped (Ctrl-C, kill), the detached child would not get the
   // terminal's signal: take it down with us.
-  const onParentExit = () => killGroup(pid);
+  const onParentExit = () => killTree(pid);
   const onSignal = (signal: NodeJS.Signals) => {
-    killGroup(pid);
+    killTree(pid);
+    // The signal is raised again below and ends this process before any finally runs.
+    request.onInterrupt?.();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.kill(process.pid, signal);
@@ -118,7 +180,7 @@ export function startProgram(request: RunRequest): RunningProgram {
   const startTimer = () => {
     timer = setTimeout(() => {
       timedOut = true;
-      killGroup(pid);
+      killTree(pid);
     }, request.timeoutMs);
   };
   if (!request.waitForGo) startTimer();
@@ -166,7 +228,7 @@ export function startProgram(request: RunRequest): RunningProgram {
     },
     abort() {
       aborted = true;
-      killGroup(pid);
+      killTree(pid);
     },
     done,
   };

@@ -1,0 +1,116 @@
+// verify cannot be talked into a pass, and leaves nothing behind even when the program
+// tries to hide a process or the verifier itself is interrupted.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { cliPath, tempDir } from './helpers/cli.mjs';
+import { isAlive, verifyEnv, verifyJson } from './helpers/verify-fixtures.mjs';
+
+function program(t, source) {
+  const dir = tempDir(t, 'h2-setup-verify-honesty-');
+  writeFileSync(join(dir, 'index.ts'), source);
+  return dir;
+}
+
+async function waitUntilGone(pid, ms = 3000) {
+  const deadline = Date.now() + ms;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  return !isAlive(pid);
+}
+
+describe('verify is judged by what Node did', { timeout: 60_000 }, () => {
+  test("a program that emits 'close' on a live session itself does not pass", async (t) => {
+    const dir = program(
+      t,
+      `import * as http2 from 'node:http2';
+const server = http2.createServer();
+server.on('session', (session) => {
+  session.on('close', () => console.log('session is closed'));
+  session.emit('close');
+  setTimeout(() => process.exit(0), 50);
+});
+server.listen(Number(process.env.PORT), () => http2.connect(\`http://localhost:\${process.env.PORT}\`));
+`,
+    );
+    const { code, json } = await verifyJson([dir]);
+    assert.equal(code, 1, json.reason);
+    assert.equal(json.passed, false);
+    assert.ok(json.stdout.includes('session is closed'), 'the text was printed, and still it fails');
+    assert.equal(json.timeline.filter((entry) => entry.type === 'session-closed' && entry.side === 'server').length, 0);
+  });
+
+  test("lines a program writes to the probe's file descriptor are not events", async (t) => {
+    const dir = program(
+      t,
+      `import { writeSync } from 'node:fs';
+for (const type of ['server-created', 'session-opened', 'session-closed', 'listener-ran']) {
+  try { writeSync(3, JSON.stringify({ type, t: Date.now(), session: 1, side: 'server', target: 'session', listener: 1, event: 'close' }) + '\\n'); } catch {}
+}
+`,
+    );
+    const { code, json } = await verifyJson([dir]);
+    assert.equal(code, 1);
+    assert.equal(json.failure, 'no-http2-server', json.reason);
+  });
+
+  test('a process the program started detached is killed at the timeout too', async (t) => {
+    const marker = `h2-setup-detached-${process.pid}-${Date.now()}`;
+    const dir = program(
+      t,
+      `import { spawn } from 'node:child_process';
+const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '${marker}'], { detached: true, stdio: 'ignore' });
+child.unref();
+console.log('detached pid ' + child.pid);
+setInterval(() => {}, 1000);
+`,
+    );
+    const { code, json } = await verifyJson([dir, '--timeout', '1500']);
+    assert.equal(code, 1);
+    assert.equal(json.failure, 'hung');
+    const pid = Number(/detached pid (\d+)/.exec(json.stdout)?.[1]);
+    assert.ok(pid > 0, json.stdout);
+    assert.equal(await waitUntilGone(pid), true, `detached process ${pid} left behind`);
+  });
+
+  test('Ctrl-C on verify: the program is killed and no temporary directory is left', async (t) => {
+    const tmp = tempDir(t, 'h2-setup-verify-tmp-');
+    const dir = program(t, "console.log('program pid ' + process.pid);\nsetInterval(() => {}, 1000);\n");
+    // H2_SETUP_CACHE_DIR='' makes esbuild (Node 20) build into a temporary directory under TMPDIR.
+    const child = spawn(process.execPath, [cliPath, 'verify', dir, '--timeout', '20000'], {
+      env: { ...process.env, ...verifyEnv, H2_SETUP_CACHE_DIR: '', TMPDIR: tmp },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    t.after(() => child.kill('SIGKILL'));
+    // Wait until the program runs: the process whose working directory is the project.
+    const findProgram = () =>
+      readdirSync('/proc')
+        .filter((entry) => /^\d+$/.test(entry))
+        .find((entry) => {
+          try {
+            return Number(entry) !== child.pid && readlinkSync(`/proc/${entry}/cwd`) === dir;
+          } catch {
+            return false;
+          }
+        });
+    let programPid;
+    const deadline = Date.now() + 15_000;
+    while (!programPid && Date.now() < deadline) {
+      programPid = findProgram();
+      if (!programPid) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(programPid, 'the program started');
+    const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    child.kill('SIGINT');
+    const { signal } = await exited;
+    assert.equal(signal, 'SIGINT');
+    assert.equal(await waitUntilGone(Number(programPid)), true, 'program left behind');
+    // (On Node 22+, Node's own compile cache, which the launcher turns on, lives in TMPDIR by design.)
+    assert.deepEqual(
+      readdirSync(tmp).filter((name) => name.startsWith('h2-setup')),
+      [],
+      'no temporary directory of verify left',
+    );
+  });
+});
