@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { CliError, ExitCode } from './errors.js';
 
 /**
  * Writes `contents` to `path` so that the file is either absent or complete: the
@@ -43,11 +44,34 @@ export function stageFile(path: string, contents: string | Uint8Array, mode: num
  *  staged before any is renamed into place. */
 export function writeFilesAtomically(files: ReadonlyArray<{ path: string; contents: string | Uint8Array; mode: number }>): void {
   const staged: Array<{ commit(): void; abort(): void }> = [];
+  let current = '';
   try {
-    for (const file of files) staged.push(stageFile(file.path, file.contents, file.mode));
+    for (const file of files) {
+      current = file.path;
+      staged.push(stageFile(file.path, file.contents, file.mode));
+    }
+    for (const [index, stage] of staged.entries()) {
+      current = files[index]?.path ?? current;
+      stage.commit();
+    }
   } catch (error) {
     for (const stage of staged) stage.abort();
-    throw error;
+    throw cannotWrite(current, error);
   }
-  for (const stage of staged) stage.commit();
+}
+
+/** A file system refusal (permission, read-only, full disk) as one line, not a stack. */
+function cannotWrite(path: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reasons: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+  };
+  const reason = code ? reasons[code] : undefined;
+  return reason
+    ? new CliError(`cannot write ${path}: ${reason}`, { exitCode: ExitCode.failed, hint: 'choose another directory or fix its permissions' })
+    : error;
 }

@@ -3,7 +3,7 @@
  * atomic writes in files.ts so that verify, which only looks, does not load node:crypto
  * before it starts the program.
  */
-import { statSync } from 'node:fs';
+import { accessSync, constants, lstatSync, statSync } from 'node:fs';
 import { dirname, parse, resolve } from 'node:path';
 import { usageError } from './errors.js';
 
@@ -19,17 +19,33 @@ export function pathKind(path: string): PathKind {
   }
 }
 
+/** Whether anything at all is at `path`, a dangling symbolic link included (which
+ *  statSync-based pathKind calls missing, and a rename would silently replace). */
+export function pathExists(path: string): boolean {
+  return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+}
+
 /**
- * Makes sure a directory can be created at `dir` (or already is one): fails with a
- * usage error, before anything is written, when `dir` or one of its ancestors is a
- * file. Returns the absolute path.
+ * Makes sure a directory can be created at `dir` (or already is one) and written to:
+ * fails with a usage error, before anything is written, when `dir` or one of its
+ * ancestors is a file, or the nearest existing directory is not writable. Returns the
+ * absolute path.
  */
 export function checkDirectoryPath(dir: string, flag: string): string {
   const absolute = resolve(dir);
   const root = parse(absolute).root;
   for (let current = absolute; ; current = dirname(current)) {
     const kind = pathKind(current);
-    if (kind === 'directory') break;
+    if (kind === 'directory') {
+      try {
+        accessSync(current, constants.W_OK | constants.X_OK);
+      } catch {
+        throw usageError(
+          `${flag} ${JSON.stringify(dir)}: cannot write to ${JSON.stringify(current)} (permission denied); expected a directory you can write to`,
+        );
+      }
+      break;
+    }
     if (kind !== 'missing') {
       throw usageError(
         current === absolute

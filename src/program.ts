@@ -21,6 +21,9 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
+/** certs flags that describe a key pair, which --install-ca and --uninstall-ca do not make. */
+const PAIR_FLAGS = ['outDir', 'host', 'days', 'bits', 'key', 'cert', 'force', 'ca'];
+
 export function createProgram(): Command {
   const program = new Command('h2-setup')
     .description('Make a key and certificate, scaffold and verify the Node.js HTTP/2 Http2Session "close" event tutorial.')
@@ -53,10 +56,13 @@ Exit codes: 0 success, 1 a check or verification failed, 2 bad usage or input, 1
     .option('--key <file>', 'private key file name, relative to --out-dir', 'private-key.pem')
     .option('--cert <file>', 'certificate file name, relative to --out-dir', 'public-cert.pem')
     .option('--force', 'replace existing files')
-    .addOption(new Option('--check', 'diagnose an existing pair instead of writing one (exit 1 on any problem)').conflicts(['force', 'ca']))
+    .addOption(
+      // Flags that only shape a new pair are refused with --check rather than silently ignored.
+      new Option('--check', 'diagnose an existing pair instead of writing one (exit 1 on any problem)').conflicts(['force', 'ca', 'days', 'bits']),
+    )
     .option('--ca', 'sign with the local development CA (created on first use) and write ca-cert.pem beside the pair')
-    .addOption(new Option('--install-ca', 'add the local CA to the trust stores it can reach (NSS, system)').conflicts(['check', 'uninstallCa', 'force']))
-    .addOption(new Option('--uninstall-ca', 'remove the local CA from those trust stores').conflicts(['check', 'force', 'ca']))
+    .addOption(new Option('--install-ca', 'add the local CA to the trust stores it can reach (NSS, system)').conflicts(['check', 'uninstallCa', ...PAIR_FLAGS]))
+    .addOption(new Option('--uninstall-ca', 'remove the local CA from those trust stores').conflicts(['check', ...PAIR_FLAGS]))
     .option('--json', 'print one JSON document instead of text')
     .addHelpText(
       'after',

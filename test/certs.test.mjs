@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
-import { chmodSync, copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { assertOneLineError, runCli, tempDir } from './helpers/cli.mjs';
+import { assertOneLineError, cliPath, runCli, tempDir } from './helpers/cli.mjs';
 import { writeCustomPair } from './helpers/make-cert.mjs';
 
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
@@ -89,6 +89,31 @@ describe('certs: a new pair', { timeout: 60_000 }, () => {
     const fromKey = openssl(['pkey', '-in', join(dir, 'private-key.pem'), '-pubout']);
     const fromCert = openssl(['x509', '-in', certPath, '-noout', '-pubkey']);
     assert.equal(fromKey, fromCert);
+  });
+
+  test('IPv6 hosts are kept in one spelling, IPv4-mapped ones included', async (t) => {
+    const dir = tempDir(t);
+    const result = await runCli([
+      'certs',
+      '--out-dir',
+      dir,
+      '--host',
+      'localhost',
+      '--host',
+      '0:0:0:0:0:0:0:1',
+      '--host',
+      '::1',
+      '--host',
+      '[::ffff:127.0.0.1]',
+      '--json',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(
+      JSON.parse(result.stdout).hosts.map((host) => host.value),
+      ['localhost', '::1', '::ffff:7f00:1'],
+    );
+    const cert = new X509Certificate(readFileSync(join(dir, 'public-cert.pem')));
+    assert.ok(cert.checkIP('::ffff:127.0.0.1'));
   });
 
   test('two runs make different serials and keys', async (t) => {
@@ -177,12 +202,17 @@ describe('certs --check', { timeout: 60_000 }, () => {
     const result = await runCli(['certs', '--check', '--out-dir', dir, '--host', 'localhost']);
     assert.equal(result.code, 1);
     assert.match(result.stdout, /expired on 2024-06-01/);
-    assert.match(result.stdout, /fix: run `h2-setup certs --force`/);
     const json = JSON.parse((await runCli(['certs', '--check', '--out-dir', dir, '--host', 'localhost', '--json'])).stdout);
     assert.deepEqual(
       json.problems.map((p) => p.code),
       ['expired'],
     );
+    // The fix is a command that remakes this very pair: same directory, every host it had.
+    const command = /`(h2-setup certs [^`]+)`/.exec(json.problems[0].fix)[1];
+    assert.equal(command, `h2-setup certs --force --out-dir ${dir} --host localhost --host 127.0.0.1`);
+    const remade = spawnSync('sh', ['-c', command.replace(/^h2-setup/, `"${process.execPath}" "${cliPath}"`)], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(remade.status, 0, remade.stderr);
+    assert.equal((await runCli(['certs', '--check', '--out-dir', dir, '--host', 'localhost'])).code, 0);
   });
 
   test('a pair that is not yet valid, or expires within 30 days', async (t) => {
@@ -282,6 +312,13 @@ describe('certs: bad input exits 2 with one line and writes nothing', { timeout:
     [['--host', 'bad_name!'], /"bad_name!" is not a valid host name/],
     [['--host', '-leading.test'], /not a valid host name/],
     [['--host', '1::2::3'], /not a valid IP address/],
+    [['--host', 'fe80::1%eth0'], /zone index .*expected the address without it, e\.g\. fe80::1/],
+    [['--bits', '0x800'], /--bits "0x800".*2048, 3072, 4096/],
+    [['--bits', '2.048e3'], /--bits "2\.048e3"/],
+    [['--check', '--days', 'abc'], /'--check' cannot be used with option '--days/],
+    [['--check', '--bits', '4096'], /'--check' cannot be used with option '--bits/],
+    [['--install-ca', '--host', 'localhost'], /'--install-ca' cannot be used with option '--(out-dir|host)/],
+    [['--uninstall-ca', '--days', '3'], /'--uninstall-ca' cannot be used with option '--(out-dir|days)/],
     [['--frobnicate'], /unknown option '--frobnicate'/],
     [['--days'], /option '--days <n>' argument missing/],
   ];
@@ -303,6 +340,15 @@ describe('certs: bad input exits 2 with one line and writes nothing', { timeout:
     assert.deepEqual(readdirSync(dir), ['afile']);
     const direct = await runCli(['certs', '--out-dir', join(dir, 'afile')]);
     assertOneLineError(assert, direct, 2, /is a file, not a directory/);
+  });
+
+  test('a dangling symbolic link where the key goes counts as existing', async (t) => {
+    const dir = tempDir(t);
+    symlinkSync('nowhere.pem', join(dir, 'private-key.pem'));
+    const result = await runCli(['certs', '--out-dir', dir]);
+    assertOneLineError(assert, result, 2, /private-key\.pem already exists.*--force/);
+    assert.equal(lstatSync(join(dir, 'private-key.pem')).isSymbolicLink(), true);
+    assert.deepEqual(readdirSync(dir), ['private-key.pem']);
   });
 
   test('--key and --cert naming the same file', async (t) => {

@@ -1,9 +1,10 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { shellQuote } from '../shell-quote.js';
 import { CA_CERT_FILE, caRootDirectory } from './ca-root.js';
 import { CA_CERT_BESIDE_PAIR } from './generate.js';
-import { type Host, parseHosts } from './hosts.js';
+import { DEFAULT_HOSTS, type Host, parseHost, parseHosts } from './hosts.js';
 import { DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, EXPIRY_WARNING_DAYS, MAX_DAYS } from './profile.js';
 import { signatureAlgorithmOf } from './signature-algorithm.js';
 import { loadForge } from './x509-builder.js';
@@ -62,11 +63,43 @@ export interface CheckResult {
   };
 }
 
-/** What to run to replace the pair, with any flags the fix needs. */
+/** The command every fix starts from; checkCertificates() adds the flags that remake this
+ *  very pair (its directory, file names, hosts, CA) once it knows them. */
+const REMAKE = 'h2-setup certs --force';
 function regenerate(flags = ''): string {
-  return `run \`h2-setup certs --force${flags ? ` ${flags}` : ''}\` to make a new pair`;
+  return `run \`${REMAKE}${flags ? ` ${flags}` : ''}\` to make a new pair`;
 }
 const REGENERATE = regenerate();
+
+/** The names in a subjectAltName as Node prints it ("DNS:a, IP Address:b"). */
+function subjectAltNameHosts(san: string | null): string[] {
+  if (!san) return [];
+  return san
+    .split(/,\s*/)
+    .map((entry) => /^(?:DNS|IP Address):(.+)$/.exec(entry.trim())?.[1])
+    .filter((value): value is string => value !== undefined);
+}
+
+/** --out-dir, --key, --cert, every --host and --ca as needed to remake the checked pair. */
+function remakeFlags(options: CheckOptions, hostsToCover: readonly string[], caSigned: boolean): string {
+  const flags: string[] = [];
+  if (options.outDir !== undefined && resolve(options.outDir) !== resolve('.')) flags.push('--out-dir', shellQuote(options.outDir));
+  if (options.keyFile !== undefined && options.keyFile !== DEFAULT_KEY_FILE) flags.push('--key', shellQuote(options.keyFile));
+  if (options.certFile !== undefined && options.certFile !== DEFAULT_CERT_FILE) flags.push('--cert', shellQuote(options.certFile));
+  const names: string[] = [];
+  for (const raw of hostsToCover) {
+    try {
+      const { value } = parseHost(raw);
+      if (!names.includes(value)) names.push(value);
+    } catch {
+      // not a name h2-setup can put in a certificate (an email SAN, say): leave it out
+    }
+  }
+  // The defaults need no flags.
+  if (names.join(' ') !== DEFAULT_HOSTS.join(' ')) for (const name of names) flags.push('--host', shellQuote(name));
+  if (caSigned) flags.push('--ca');
+  return flags.length > 0 ? ` ${flags.join(' ')}` : '';
+}
 const SERVER_AUTH_OID = '1.3.6.1.5.5.7.3.1';
 const DAY_MS = 86_400_000;
 
@@ -124,7 +157,20 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
     }
   }
 
-  if (!cert) return { ok: false, keyPath, certPath, problems };
+  if (!cert)
+    return {
+      ok: false,
+      keyPath,
+      certPath,
+      problems: withRemakeFlags(
+        problems,
+        remakeFlags(
+          options,
+          hosts.map((host) => host.value),
+          false,
+        ),
+      ),
+    };
 
   if (key && !cert.checkPrivateKey(key)) {
     problem(
@@ -180,16 +226,12 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
     problem(
       'no-san',
       'the certificate has no subjectAltName; clients ignore the commonName and accept no host name for it',
-      `${regenerate('--host <name>')}, with a --host for each name`,
+      `${REGENERATE}, with a --host for each name it must serve`,
     );
   } else {
     for (const host of hosts) {
       if (!covers(cert, host)) {
-        problem(
-          'host-not-covered',
-          `${host.value} is not in the certificate's subjectAltName (${san})`,
-          `${regenerate(`--host ${host.value}`)}, repeating --host for every name`,
-        );
+        problem('host-not-covered', `${host.value} is not in the certificate's subjectAltName (${san})`, `${REGENERATE}, which covers every host above`);
       }
     }
   }
@@ -201,11 +243,15 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
     problem('no-server-auth', 'the certificate has no extendedKeyUsage serverAuth; Apple platforms and strict clients refuse it for a TLS server', REGENERATE);
   }
 
+  // Remake the pair as it is meant to be: every name it has plus every name asked for, and
+  // signed the same way (a CA-signed pair stays CA-signed).
+  const hostsToCover = [...subjectAltNameHosts(san), ...hosts.map((host) => host.value)];
+  const caSigned = signedBy !== 'self-signed';
   return {
     ok: problems.length === 0,
     keyPath,
     certPath,
-    problems,
+    problems: withRemakeFlags(problems, remakeFlags(options, hostsToCover, caSigned)),
     certificate: {
       subject: cert.subject,
       issuer: cert.issuer,
@@ -254,7 +300,7 @@ function checkIssuer(cert: X509Certificate, certPath: string, problem: (code: Pr
         problem(
           'ca-mismatch',
           `${beside} is not the CA that signed the certificate: a client given it as ca: will reject the server`,
-          `${regenerate('--ca')}, which writes the matching ${CA_CERT_BESIDE_PAIR}`,
+          `${REGENERATE}, which writes the matching ${CA_CERT_BESIDE_PAIR}`,
         );
       }
       continue;
@@ -274,4 +320,8 @@ function checkIssuer(cert: X509Certificate, certPath: string, problem: (code: Pr
     `put that CA's certificate beside it as ${CA_CERT_BESIDE_PAIR}, or ${REGENERATE}`,
   );
   return 'unknown';
+}
+
+function withRemakeFlags(problems: Problem[], flags: string): Problem[] {
+  return problems.map((entry) => ({ ...entry, fix: entry.fix.replaceAll(`\`${REMAKE}`, `\`${REMAKE}${flags}`) }));
 }

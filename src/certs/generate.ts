@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { writeFilesAtomically } from '../files.js';
-import { checkDirectoryPath, pathKind } from '../paths.js';
+import { checkDirectoryPath, pathExists, pathKind } from '../paths.js';
 import { type Host, parseHosts } from './hosts.js';
 import { privateKeyToPem, publicKeyToPem, startRsaKeyGeneration } from './keys.js';
 import { loadOrCreateLocalCa } from './local-ca.js';
@@ -84,7 +84,7 @@ export function planGeneration(options: GenerateOptions): GeneratePlan {
     }
   }
   if (!options.force) {
-    const existing = [keyPath, certPath, ...(caCertPath ? [caCertPath] : [])].filter((path) => pathKind(path) !== 'missing');
+    const existing = [keyPath, certPath, ...(caCertPath ? [caCertPath] : [])].filter(pathExists);
     if (existing.length > 0) {
       throw usageError(
         `${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}; pass --force to replace ${existing.length === 1 ? 'it' : 'them'}`,

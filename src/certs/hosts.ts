@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6, SocketAddress } from 'node:net';
 import { usageError } from '../errors.js';
 
 /** A name the certificate is for: a DNS name or an IP address, kept apart because
@@ -17,7 +17,17 @@ export function parseHost(raw: string): Host {
   const text = raw.trim();
   if (text === '') throw usageError(`--host is empty; expected ${ACCEPTED}`);
   const unbracketed = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
-  if (isIPv6(unbracketed)) return { kind: 'ip', value: unbracketed.toLowerCase() };
+  if (unbracketed.includes('%') && isIPv6(unbracketed)) {
+    // A zone index names a network interface of this machine; a certificate holds only the 16 address bytes.
+    throw usageError(
+      `--host ${JSON.stringify(raw)} has a zone index (%...), which a certificate cannot hold; expected the address without it, e.g. ${unbracketed.split('%')[0]}`,
+    );
+  }
+  if (isIPv6(unbracketed)) {
+    // One spelling per address (0:0:0:0:0:0:0:1 is ::1), so repeats are seen as repeats.
+    const canonical = new SocketAddress({ address: unbracketed, family: 'ipv6' }).address;
+    return { kind: 'ip', value: embeddedIPv4ToHex(canonical) };
+  }
   if (isIPv4(text)) return { kind: 'ip', value: text };
   // Something made only of digits and dots is meant as an IPv4 address; calling
   // 300.1.1.1 a DNS name would hide the typo.
@@ -32,6 +42,15 @@ export function parseHost(raw: string): Host {
     throw usageError(`--host ${JSON.stringify(raw)} is not a valid host name; expected ${ACCEPTED}`);
   }
   return { kind: 'dns', value: name };
+}
+
+/** `::ffff:127.0.0.1` as `::ffff:7f00:1`: the same 16 bytes, in the form node-forge can encode. */
+function embeddedIPv4ToHex(address: string): string {
+  const lastColon = address.lastIndexOf(':');
+  const tail = address.slice(lastColon + 1);
+  if (!isIPv4(tail)) return address;
+  const [a = 0, b = 0, c = 0, d = 0] = tail.split('.').map(Number);
+  return `${address.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
 }
 
 /** Parses every --host, drops repeats (keeping the first, which becomes the commonName). */

@@ -35,7 +35,9 @@ export function parseDays(raw: string | number | undefined): number {
 
 export function parseBits(raw: string | number | undefined): KeyBits {
   if (raw === undefined) return DEFAULT_BITS;
-  const bits = Number(String(raw).trim());
+  const text = String(raw).trim();
+  // Digits only, like --days: Number() would also take 0x800 or 2.048e3.
+  const bits = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
   const allowed = ALLOWED_BITS.find((value) => value === bits);
   if (allowed === undefined) {
     throw usageError(`--bits ${JSON.stringify(String(raw))} is not allowed; expected one of ${ALLOWED_BITS.join(', ')}`);

@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { basename, resolve } from 'node:path';
 import { usageError } from '../errors.js';
-import { pathKind } from '../paths.js';
+import { checkDirectoryPath, pathKind } from '../paths.js';
 
 export type Transport = 'h2c' | 'tls';
 
@@ -92,21 +92,12 @@ export function packageNameFor(dir: string): string {
  */
 export function checkTarget(dir: string, force: boolean): string {
   const absolute = resolve(dir);
-  const kind = pathKind(absolute);
-  if (kind === 'missing') {
-    // An ancestor that is a file would make mkdir fail after the questions.
-    for (let parent = resolve(absolute, '..'); ; parent = resolve(parent, '..')) {
-      const parentKind = pathKind(parent);
-      if (parentKind === 'directory') break;
-      if (parentKind !== 'missing') throw usageError(`${JSON.stringify(dir)} is under ${JSON.stringify(parent)}, which is a file; expected a directory path`);
-      if (parent === resolve(parent, '..')) break;
-    }
-    return absolute;
-  }
-  if (kind !== 'directory') {
+  if (pathKind(absolute) === 'file') {
     throw usageError(`${JSON.stringify(dir)} is a file, not a directory; choose another directory (--force never replaces a file)`);
   }
-  if (!force) {
+  // No file on the way to it, and somewhere we can write: found now, not after the questions.
+  checkDirectoryPath(dir, 'the project directory');
+  if (!force && pathKind(absolute) === 'directory') {
     const entries = readdirSync(absolute).filter((entry) => entry !== '.git');
     if (entries.length > 0) {
       throw usageError(
