@@ -121,13 +121,30 @@ export function startProgram(request: RunRequest): RunningProgram {
   // Not node:crypto (~3 ms to load before the program starts): this only has to be
   // unguessable by a program that was never told it (the probe deletes it from the env).
   const token = `${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+  let pid: number | undefined;
+  // If the verifier itself is stopped (Ctrl-C, kill), the detached child would not get the
+  // terminal's signal: take it down with us. Registered before the spawn, so there is no
+  // moment in which the child exists and a Ctrl-C would end only the verifier.
+  const onParentExit = () => killTree(pid);
+  const onSignal = (signal: NodeJS.Signals) => {
+    killTree(pid);
+    // The signal is raised again below and ends this process before any finally runs.
+    request.onInterrupt?.();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.kill(process.pid, signal);
+  };
+  process.on('exit', onParentExit);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
   const child = spawn(process.execPath, [...request.nodeFlags, '--import', request.probeUrl, request.file], {
     cwd: request.cwd,
     env: { ...request.env, H2_SETUP_VERIFY_FD: '3', H2_SETUP_VERIFY_TOKEN: token, ...(request.waitForGo ? { H2_SETUP_VERIFY_GO_FD: '4' } : {}) },
     stdio: ['ignore', 'pipe', 'pipe', 'pipe', request.waitForGo ? 'pipe' : 'ignore'],
     detached: true,
   });
-  const pid = child.pid;
+  pid = child.pid;
 
   const events: ProbeEvent[] = [];
   let stdout = '';
@@ -161,21 +178,6 @@ export function startProgram(request: RunRequest): RunningProgram {
   });
   const goPipe = child.stdio[4] as Writable | null;
   goPipe?.on('error', () => {});
-
-  // If the verifier itself is stopped (Ctrl-C, kill), the detached child would not get the
-  // terminal's signal: take it down with us.
-  const onParentExit = () => killTree(pid);
-  const onSignal = (signal: NodeJS.Signals) => {
-    killTree(pid);
-    // The signal is raised again below and ends this process before any finally runs.
-    request.onInterrupt?.();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.kill(process.pid, signal);
-  };
-  process.on('exit', onParentExit);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
 
   const startTimer = () => {
     timer = setTimeout(() => {
