@@ -3,9 +3,9 @@
 // Tiny launcher, CommonJS because a CommonJS entry starts about 6 ms faster than an
 // ES module entry on Node 20. `--help` and `--version` are answered from text
 // commander rendered at build time (scripts/render-help.mjs), because loading
-// commander costs about as much again as starting Node. `verify` goes to its own
-// entry, which reads its flags without commander (see src/verify/fast-cli.ts);
-// everything else goes to the built CLI.
+// commander costs about as much again as starting Node. `verify` and `certs` go to
+// an entry that reads their flags without commander (see src/fast-cli.ts), and
+// everything else to the built CLI.
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
@@ -29,4 +29,4 @@ function prerendered() {
 
 const text = prerendered();
 if (text !== undefined) process.stdout.write(text);
-else import(pathToFileURL(join(__dirname, '..', 'dist', args[0] === 'verify' ? 'verify/fast-cli.js' : 'cli.js')).href);
+else import(pathToFileURL(join(__dirname, '..', 'dist', args[0] === 'verify' || args[0] === 'certs' ? 'fast-cli.js' : 'cli.js')).href);

@@ -7,6 +7,7 @@
  * same definition (scripts/render-help.mjs).
  */
 import { readFileSync } from 'node:fs';
+import { CERTS_FLAGS, type CertsCommandFlags, runCertsCommand } from './certs/command.js';
 import { Command, Option } from './commander.js';
 import { ExitCode } from './errors.js';
 import { runVerifyCommand, VERIFY_DIR_DEFAULT, VERIFY_FLAGS, type VerifyCommandFlags } from './verify/command.js';
@@ -46,24 +47,18 @@ Examples:
 Exit codes: 0 success, 1 a check or verification failed, 2 bad usage or input, 130 cancelled.`,
     );
 
-  program
-    .command('certs')
-    .description('make a private key and a self-signed certificate that match (or --check an existing pair)')
-    .option('--out-dir <dir>', 'directory to write into (created when missing)', '.')
-    .option('--host <name>', 'DNS name or IP address to cover; repeat for more (default: localhost, 127.0.0.1, ::1)', collect)
-    .option('--days <n>', 'days the certificate is valid, 1-825', '365')
-    .option('--bits <n>', 'RSA key size: 2048, 3072 or 4096', '2048')
-    .option('--key <file>', 'private key file name, relative to --out-dir', 'private-key.pem')
-    .option('--cert <file>', 'certificate file name, relative to --out-dir', 'public-cert.pem')
-    .option('--force', 'replace existing files')
+  const certs = program.command('certs').description('make a private key and a self-signed certificate that match (or --check an existing pair)');
+  for (const flag of CERTS_FLAGS) {
+    if (flag.multiple) certs.option(flag.flags, flag.description, collect);
+    else certs.option(flag.flags, flag.description, flag.default);
+  }
+  certs
     .addOption(
       // Flags that only shape a new pair are refused with --check rather than silently ignored.
       new Option('--check', 'diagnose an existing pair instead of writing one (exit 1 on any problem)').conflicts(['force', 'ca', 'days', 'bits']),
     )
-    .option('--ca', 'sign with the local development CA (created on first use) and write ca-cert.pem beside the pair')
     .addOption(new Option('--install-ca', 'add the local CA to the trust stores it can reach (NSS, system)').conflicts(['check', 'uninstallCa', ...PAIR_FLAGS]))
     .addOption(new Option('--uninstall-ca', 'remove the local CA from those trust stores').conflicts(['check', ...PAIR_FLAGS]))
-    .option('--json', 'print one JSON document instead of text')
     .addHelpText(
       'after',
       `
@@ -73,45 +68,9 @@ Examples:
   h2-setup certs --check
   h2-setup certs --ca && h2-setup certs --install-ca   (browsers trust it, no warning)`,
     )
-    .action(
-      async (flags: {
-        outDir: string;
-        host?: string[];
-        days: string;
-        bits: string;
-        key: string;
-        cert: string;
-        force?: boolean;
-        check?: boolean;
-        ca?: boolean;
-        installCa?: boolean;
-        uninstallCa?: boolean;
-        json?: boolean;
-      }) => {
-        const common = { outDir: flags.outDir, keyFile: flags.key, certFile: flags.cert, hosts: flags.host };
-        const report = await import('./certs/report.js');
-        if (flags.installCa || flags.uninstallCa) {
-          const { installLocalCa } = await import('./certs/install-ca.js');
-          const result = await installLocalCa({ uninstall: flags.uninstallCa });
-          if (flags.json) printJson(result);
-          else process.stdout.write(report.formatInstallCa(result));
-          process.exitCode = result.ok ? ExitCode.ok : ExitCode.failed;
-          return;
-        }
-        if (flags.check) {
-          const { checkCertificates } = await import('./certs/check.js');
-          const result = await checkCertificates(common);
-          if (flags.json) printJson(result);
-          else process.stdout.write(report.formatCheck(result));
-          process.exitCode = result.ok ? ExitCode.ok : ExitCode.failed;
-          return;
-        }
-        const { generateCertificates } = await import('./certs/generate.js');
-        const summary = await generateCertificates({ ...common, days: flags.days, bits: flags.bits, force: flags.force, ca: flags.ca });
-        if (flags.json) printJson({ ...summary, trust: report.nodeTrustLines(summary.ca?.certPath ?? summary.certPath) });
-        else process.stdout.write(report.formatGenerated(summary));
-      },
-    );
+    .action(async (flags: CertsCommandFlags) => {
+      process.exitCode = await runCertsCommand(flags);
+    });
 
   const verify = program
     .command('verify')
