@@ -1,7 +1,6 @@
 /**
- * What is at a path, and whether a directory can be made there. Kept apart from the
- * atomic writes in files.ts so that verify, which only looks, does not load node:crypto
- * before it starts the program.
+ * What is at a path, and whether a directory can be made and written there; the writing
+ * itself is files.ts.
  */
 import { accessSync, constants, lstatSync, statSync } from 'node:fs';
 import { dirname, parse, resolve } from 'node:path';

@@ -10,10 +10,11 @@
  * could plant code for us to run. H2_SETUP_CACHE_DIR overrides it; when no cache directory
  * can be created, each run builds into a temporary directory that is removed afterwards.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFilesAtomically } from '../files.js';
 import type { ModuleFormat } from './module-format.js';
 
 // Bump when the build options in transpile.ts change, so old outputs are not reused.
@@ -81,13 +82,6 @@ function prune(dir: string): void {
   }
 }
 
-/** Writes via a temporary name and a rename, so a concurrent verify never reads half a file. */
-export function writeAtomically(path: string, contents: string): void {
-  const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(temp, contents, { mode: 0o600 });
-  renameSync(temp, path);
-}
-
 // h2-setup's own version stands for esbuild's (pinned in package.json) without loading it.
 function packageVersion(): string {
   try {
@@ -116,7 +110,8 @@ export function cacheSlot(options: { entryPath: string; source: string; format: 
     store(inputs) {
       try {
         const hashes = Object.fromEntries(inputs.map((file) => [file, hash(readFileSync(file))]));
-        writeAtomically(manifestPath, JSON.stringify({ entry: options.entryPath, inputs: hashes }));
+        // Atomically: a concurrent verify of the same project may be reading it.
+        writeFilesAtomically([{ path: manifestPath, contents: JSON.stringify({ entry: options.entryPath, inputs: hashes }), mode: 0o600 }]);
         prune(dir);
       } catch {
         // a cache that cannot be written only costs the next run a build

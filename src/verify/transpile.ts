@@ -1,22 +1,8 @@
-/**
- * TypeScript on a Node without type stripping: esbuild bundles the entry into a file outside
- * the project (verify never writes into the project; see transpile-cache.ts for where), with an inline
- * source map so Node (run with --enable-source-maps) and the probe report the program's
- * own file:line:col. The program still runs with the project as its cwd, so
- * `fs.readFileSync('private-key.pem')` finds the project's files.
- *
- * Bundled rather than transformed file by file, so the project's relative imports and its
- * node_modules resolve from where they are, not from the temporary directory.
- *
- * esbuild is loaded with require() and used through its async API: measured on Node 20,
- * require('esbuild') is ~8 ms and an async build ~14 ms, while import('esbuild') is ~24 ms
- * and the *Sync API ~45 ms.
- */
-import { renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import { writeFilesAtomically } from '../files.js';
 import type { ModuleFormat } from './module-format.js';
 
 export type { ModuleFormat } from './module-format.js';
@@ -35,12 +21,6 @@ export type TranspileResult =
 interface EsbuildMessage {
   text: string;
   location: { file: string; line: number; column: number } | null;
-}
-
-function writeAtomically(path: string, contents: string): void {
-  const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(temp, contents, { mode: 0o600 });
-  renameSync(temp, path);
 }
 
 /** Bundles `entryPath` into `outFile` as `format` (see module-format.ts). */
@@ -81,7 +61,7 @@ export async function transpile(options: { dir: string; entryPath: string; outFi
     });
     const output = result.outputFiles.find((file) => file.path === outFile) ?? result.outputFiles[0];
     if (!output) throw new Error('esbuild produced no output');
-    writeAtomically(outFile, output.text);
+    writeFilesAtomically([{ path: outFile, contents: output.text, mode: 0o600 }]);
     const inputs = Object.keys(result.metafile.inputs).map((input) => resolve(options.dir, input));
     return { ok: true, outFile, format, ms: elapsed(), esbuild: esbuild.version, inputs };
   } catch (error) {
