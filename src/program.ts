@@ -10,13 +10,10 @@ import { readFileSync } from 'node:fs';
 import { CERTS_FLAGS, type CertsCommandFlags, runCertsCommand } from './certs/command.js';
 import { Command, Option } from './commander.js';
 import { ExitCode } from './errors.js';
+import { printJson } from './print-json.js';
 import { runVerifyCommand, VERIFY_DIR_DEFAULT, VERIFY_FLAGS, type VerifyCommandFlags } from './verify/command.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-
-function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-}
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];

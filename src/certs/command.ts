@@ -4,6 +4,7 @@
  * disagree on a flag, a default or the output.
  */
 import { ExitCode } from '../errors.js';
+import { printJson } from '../print-json.js';
 
 export interface CertsFlag {
   /** the option's name in the flags object (commander's camelCase) */
@@ -73,10 +74,6 @@ export interface CertsCommandFlags {
   installCa?: boolean;
   uninstallCa?: boolean;
   json?: boolean;
-}
-
-function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** Runs certs (make, --check, --install-ca or --uninstall-ca) and prints the result; returns

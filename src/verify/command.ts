@@ -4,6 +4,7 @@
  * never disagree on a flag, a default or the output.
  */
 import { ExitCode } from '../errors.js';
+import { printJson } from '../print-json.js';
 
 export interface VerifyFlag {
   name: 'entry' | 'timeout' | 'port' | 'json';
@@ -35,7 +36,7 @@ export async function runVerifyCommand(dir: string, flags: VerifyCommandFlags): 
   const { verifyProject } = await import('./index.js');
   const result = await verifyProject({ dir, entry: flags.entry, timeoutMs: flags.timeout, port: flags.port });
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    printJson(result);
   } else {
     const { formatVerifyReport } = await import('./report.js');
     process.stdout.write(formatVerifyReport(result));
