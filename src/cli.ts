@@ -1,38 +1,90 @@
 /**
- * Entry point: parse argv with the commander program and map every error to one
- * line on stderr and an exit code (see ../shared/DESIGN.md): 2 for usage, the
- * command's own code for CliError, and a stack trace only when DEBUG is set.
+ * The command line, and the one place argv is read: a commander program made of each
+ * command's own flag table (certs/command.ts, verify/command.ts, init/command.ts).
+ * commander prints help, usage errors and the hint after them; every error ends here as
+ * one line on stderr (and a hint), one JSON document on stdout under --json, and an exit
+ * code: 2 for usage, the command's own code for a CliError (see ../shared/DESIGN.md).
+ * Command modules (and node-forge, inquirer, esbuild behind them) load only when their
+ * command runs, so `--help` costs little more than starting Node (bench/help.mjs).
  */
-import { CommanderError } from './commander.js';
+import { defineCertsCommand } from './certs/command.js';
+import { Command, CommanderError } from './commander.js';
 import { ExitCode } from './errors.js';
-import { createProgram } from './program.js';
-import { printError, reportError } from './report-error.js';
+import { defineInitCommand } from './init/command.js';
+import { packageJson } from './package-json.js';
+import { printError, printErrorDocument, reportError } from './report-error.js';
+import { defineVerifyCommand } from './verify/command.js';
 
-async function main(argv: string[]): Promise<void> {
+/** commander's message as one line: without its "error: " prefix, its suggestion on the same line. */
+function oneLine(message: string): string {
+  return message
+    .trim()
+    .replace(/^error: /, '')
+    .replace(/\s*\n\s*\((Did you mean [^)]*)\)/, (_match, suggestion: string) => ` (${suggestion.toLowerCase()})`);
+}
+
+/** commander's error code as a stable --json name: commander.unknownOption -> unknown-option. */
+function errorCode(error: CommanderError): string {
+  return error.code.replace(/^commander\./, '').replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+function createProgram(): Command {
+  const program = new Command('h2-setup')
+    .description('Make a key and certificate, scaffold and verify the Node.js HTTP/2 Http2Session "close" event tutorial.')
+    .version(packageJson.version, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('run `h2-setup --help` for the commands')
+    .exitOverride()
+    .configureOutput({ outputError: (message) => printError(oneLine(message)) })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  h2-setup init my-demo          scaffold the tutorial, make its certificates, verify it
+  h2-setup certs                 private-key.pem + public-cert.pem for localhost, 127.0.0.1, ::1
+  h2-setup verify my-demo        prove the server session's 'close' event fires
+
+Exit codes: 0 success, 1 a check or verification failed, 2 bad usage or input, 130 cancelled.`,
+    );
+  for (const define of [defineCertsCommand, defineVerifyCommand, defineInitCommand]) {
+    const command = define(program);
+    command.showHelpAfterError(`run \`h2-setup ${command.name()} --help\` for the accepted flags`);
+  }
+  return program;
+}
+
+/** Whether the command that ran (or failed) was asked for --json. An unknown option
+ *  stops commander reading options, so a --json after it is found among the leftovers. */
+function wantsJson(command: Command): boolean {
+  return command.opts().json === true || command.args.includes('--json');
+}
+
+async function main(): Promise<ExitCode> {
+  const program = createProgram();
+  let active = program;
+  program.hook('preSubcommand', (_program, subcommand) => {
+    active = subcommand;
+  });
   try {
-    await createProgram().parseAsync(argv);
+    await program.parseAsync(process.argv);
+    return (process.exitCode as ExitCode | undefined) ?? ExitCode.ok;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
-        process.exitCode = ExitCode.ok;
-        return;
-      }
-      if (error.code === 'commander.help') {
-        // No command given: commander has printed the help to stderr; that is a usage error.
-        process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-        return;
-      }
-      const command = argv.slice(2).find((arg) => ['certs', 'init', 'verify'].includes(arg));
-      // Commander puts its suggestion on a line of its own; keep the error to one line.
-      const message = error.message
-        .replace(/^error: /, '')
-        .replace(/\s*\n\s*\((Did you mean [^)]*)\)/, (_match, suggestion: string) => ` (${suggestion.toLowerCase()})`);
-      printError(message, `run \`h2-setup ${command ? `${command} ` : ''}--help\` for the accepted flags`);
-      process.exitCode = ExitCode.usage;
-      return;
-    }
-    process.exitCode = reportError(error);
+    if (!(error instanceof CommanderError)) return reportError(error, wantsJson(active));
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
+    // No command given: commander has printed the help to stderr; that is a usage error.
+    if (error.code === 'commander.help') return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    // commander has printed the line and the hint (configureOutput, showHelpAfterError).
+    if (wantsJson(active)) printErrorDocument(errorCode(error), oneLine(error.message));
+    return ExitCode.usage;
   }
 }
 
-await main(process.argv);
+// `h2-setup help | head -1`: once the reader is gone there is nobody to tell; end quietly
+// rather than with an EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+process.exitCode = await main();

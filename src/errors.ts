@@ -13,15 +13,21 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** The stable name of an error in --json output (`error.code`) when nothing more precise is given. */
+export const ERROR_CODE_FOR_EXIT: Record<ExitCode, string> = { 0: 'ok', 1: 'failed', 2: 'usage', 130: 'cancelled' };
+
 export class CliError extends Error {
   readonly exitCode: ExitCode;
   readonly hint: string | undefined;
+  /** A stable name for --json output (`error.code`); by default from the exit code. */
+  readonly code: string;
 
-  constructor(message: string, options: { exitCode?: ExitCode; hint?: string } = {}) {
+  constructor(message: string, options: { exitCode?: ExitCode; hint?: string; code?: string } = {}) {
     super(message);
     this.name = 'CliError';
     this.exitCode = options.exitCode ?? ExitCode.usage;
     this.hint = options.hint;
+    this.code = options.code ?? ERROR_CODE_FOR_EXIT[this.exitCode];
   }
 }
 

@@ -1,9 +1,9 @@
 /**
- * What is at a path, and whether a directory can be made and written there; the writing
- * itself is files.ts.
+ * What is at a path, whether a directory can be made and written there, and how a path is
+ * shown to people; the writing itself is files.ts.
  */
 import { accessSync, constants, lstatSync, statSync } from 'node:fs';
-import { dirname, parse, resolve } from 'node:path';
+import { dirname, isAbsolute, parse, relative, resolve } from 'node:path';
 import { usageError } from './errors.js';
 
 export type PathKind = 'missing' | 'file' | 'directory' | 'other';
@@ -55,4 +55,11 @@ export function checkDirectoryPath(dir: string, flag: string): string {
     if (current === root) break;
   }
   return absolute;
+}
+
+/** A path (or a `path:line:col` location) as people read it: relative to `base` (the current
+ *  directory unless given) when it is inside it, else as it is. */
+export function displayPath(path: string, base = process.cwd()): string {
+  const rel = relative(base, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }

@@ -31,7 +31,9 @@ async function assertRefused(_t, cwd, args, pattern) {
   const before = snapshot(cwd);
   const result = await runCli(['init', ...args], { cwd });
   assertOneLineError(assert, result, 2, pattern);
-  assert.equal(result.stdout, '', 'nothing on stdout');
+  // Under --json the error is also a JSON document on stdout (issue 10, #13); otherwise stdout stays empty.
+  if (args.includes('--json')) assert.equal(JSON.parse(result.stdout).error.code, 'usage');
+  else assert.equal(result.stdout, '', 'nothing on stdout');
   assert.deepEqual(snapshot(cwd), before, 'the file system is unchanged');
   return result;
 }
@@ -60,6 +62,15 @@ test('refuses a port outside 1-65535', async (t) => {
   }
 });
 
+// Issue 10, #10: everything is checked before anything is written, --force included.
+test('--force refuses a project file whose name is taken by a directory, and replaces nothing', async (t) => {
+  const cwd = tempDir(t);
+  mkdirSync(join(cwd, 'demo', 'tsconfig.json'), { recursive: true });
+  writeFileSync(join(cwd, 'demo', 'index.ts'), '// mine\n');
+  writeFileSync(join(cwd, 'demo', 'package.json'), '{}\n');
+  await assertRefused(t, cwd, ['demo', '--yes', '--no-verify', '--force'], /"demo\/tsconfig\.json" is a directory; init writes its tsconfig\.json there/);
+});
+
 test('refuses an unknown template and lists the available ones', async (t) => {
   const cwd = tempDir(t);
   const result = await assertRefused(t, cwd, ['demo', '--yes', '--no-verify', '--template', 'example-9'], /example-9/);
@@ -71,6 +82,8 @@ test('refuses a directory name that is not a valid npm package name', async (t) 
   for (const dir of ['My Demo', 'Capitals', '.hidden', 'http2', 'démo']) {
     await assertRefused(t, cwd, [dir, '--yes', '--no-verify'], /not a valid npm package name/);
   }
+  // npm refuses a leading hyphen (the hand-written copy of its rules accepted it).
+  await assertRefused(t, cwd, ['--yes', '--no-verify', '--', '-lead'], /"-lead" is not a valid npm package name \(name cannot start with a hyphen\)/);
 });
 
 test('without a terminal it never prompts: defaults fill every answer', async (t) => {

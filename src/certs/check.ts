@@ -5,7 +5,7 @@ import { shellQuote } from '../shell-quote.js';
 import { CA_CERT_FILE, caRootDirectory } from './ca-root.js';
 import { CA_CERT_BESIDE_PAIR } from './generate.js';
 import { DEFAULT_HOSTS, type Host, parseHost, parseHosts } from './hosts.js';
-import { DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, EXPIRY_WARNING_DAYS, MAX_DAYS } from './profile.js';
+import { DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, DEFAULT_OUT_DIR, EXPIRY_WARNING_DAYS, MAX_DAYS } from './profile.js';
 import { signatureAlgorithmOf } from './signature-algorithm.js';
 import { loadForge } from './x509-builder.js';
 
@@ -125,7 +125,7 @@ function covers(cert: X509Certificate, host: Host): boolean {
  * problem a client or a server would trip over, each with what to do about it.
  */
 export async function checkCertificates(options: CheckOptions): Promise<CheckResult> {
-  const outDir = resolve(options.outDir ?? '.');
+  const outDir = resolve(options.outDir ?? DEFAULT_OUT_DIR);
   const keyPath = resolve(outDir, options.keyFile ?? DEFAULT_KEY_FILE);
   const certPath = resolve(outDir, options.certFile ?? DEFAULT_CERT_FILE);
   const hosts = parseHosts(options.hosts);

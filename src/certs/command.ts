@@ -1,73 +1,22 @@
 /**
- * The certs command's flags and what it does with them, shared by the commander program
- * (src/program.ts) and the launcher's fast path (src/fast-cli.ts), so the two can never
- * disagree on a flag, a default or the output.
+ * `h2-setup certs`: its flag table (defaults and conflicts declared once, here), and the
+ * step from flags to options to the pure functions (generateCertificates,
+ * checkCertificates, installLocalCa) to text, JSON and an exit code.
+ * node-forge and everything behind it load only when the action runs.
  */
+import { type Command, Option } from '../commander.js';
 import { ExitCode } from '../errors.js';
 import { printJson } from '../print-json.js';
+import { DEFAULT_HOSTS } from './hosts.js';
+import { ALLOWED_BITS, DEFAULT_BITS, DEFAULT_CERT_FILE, DEFAULT_DAYS, DEFAULT_KEY_FILE, DEFAULT_OUT_DIR, MAX_DAYS } from './profile.js';
 
-export interface CertsFlag {
-  /** the option's name in the flags object (commander's camelCase) */
-  name: 'outDir' | 'host' | 'days' | 'bits' | 'key' | 'cert' | 'force' | 'ca' | 'json';
-  /** the long flag without dashes, as util.parseArgs wants it */
-  long: string;
-  /** commander's flag syntax */
-  flags: string;
-  description: string;
-  default?: string;
-  takesValue: boolean;
-  /** may be given more than once (collected into an array) */
-  multiple?: boolean;
-}
-
-/** The flags that make a new pair. --check, --install-ca and --uninstall-ca are defined in
- *  program.ts only: they refuse combinations, which is commander's job. */
-export const CERTS_FLAGS: readonly CertsFlag[] = [
-  { name: 'outDir', long: 'out-dir', flags: '--out-dir <dir>', description: 'directory to write into (created when missing)', default: '.', takesValue: true },
-  {
-    name: 'host',
-    long: 'host',
-    flags: '--host <name>',
-    description: 'DNS name or IP address to cover; repeat for more (default: localhost, 127.0.0.1, ::1)',
-    takesValue: true,
-    multiple: true,
-  },
-  { name: 'days', long: 'days', flags: '--days <n>', description: 'days the certificate is valid, 1-825', default: '365', takesValue: true },
-  { name: 'bits', long: 'bits', flags: '--bits <n>', description: 'RSA key size: 2048, 3072 or 4096', default: '2048', takesValue: true },
-  {
-    name: 'key',
-    long: 'key',
-    flags: '--key <file>',
-    description: 'private key file name, relative to --out-dir',
-    default: 'private-key.pem',
-    takesValue: true,
-  },
-  {
-    name: 'cert',
-    long: 'cert',
-    flags: '--cert <file>',
-    description: 'certificate file name, relative to --out-dir',
-    default: 'public-cert.pem',
-    takesValue: true,
-  },
-  { name: 'force', long: 'force', flags: '--force', description: 'replace existing files', takesValue: false },
-  {
-    name: 'ca',
-    long: 'ca',
-    flags: '--ca',
-    description: 'sign with the local development CA (created on first use) and write ca-cert.pem beside the pair',
-    takesValue: false,
-  },
-  { name: 'json', long: 'json', flags: '--json', description: 'print one JSON document instead of text', takesValue: false },
-];
-
-export interface CertsCommandFlags {
-  outDir?: string;
+export interface CertsFlags {
+  outDir: string;
   host?: string[];
-  days?: string;
-  bits?: string;
-  key?: string;
-  cert?: string;
+  days: string | number;
+  bits: string | number;
+  key: string;
+  cert: string;
   force?: boolean;
   check?: boolean;
   ca?: boolean;
@@ -76,9 +25,51 @@ export interface CertsCommandFlags {
   json?: boolean;
 }
 
-/** Runs certs (make, --check, --install-ca or --uninstall-ca) and prints the result; returns
- *  the exit code. Errors propagate to the caller. */
-export async function runCertsCommand(flags: CertsCommandFlags): Promise<ExitCode> {
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** The flags that describe a new pair, which --install-ca and --uninstall-ca do not make. */
+const PAIR_FLAGS = ['outDir', 'host', 'days', 'bits', 'key', 'cert', 'force', 'ca'];
+
+export function defineCertsCommand(program: Command): Command {
+  return (
+    program
+      .command('certs')
+      .description('make a private key and a certificate that match, self-signed or signed by the local CA (or --check an existing pair)')
+      .addOption(new Option('--out-dir <dir>', 'directory to write into (created when missing)').default(DEFAULT_OUT_DIR))
+      .addOption(new Option('--host <name>', `DNS name or IP address to cover; repeat for more (default: ${DEFAULT_HOSTS.join(', ')})`).argParser(collect))
+      .addOption(new Option('--days <n>', `days the certificate is valid, 1-${MAX_DAYS}`).default(DEFAULT_DAYS))
+      .addOption(new Option('--bits <n>', `RSA key size: ${ALLOWED_BITS.join(', ')}`).default(DEFAULT_BITS))
+      .addOption(new Option('--key <file>', 'private key file name, relative to --out-dir').default(DEFAULT_KEY_FILE))
+      .addOption(new Option('--cert <file>', 'certificate file name, relative to --out-dir').default(DEFAULT_CERT_FILE))
+      .addOption(new Option('--force', 'replace existing files'))
+      .addOption(new Option('--ca', 'sign with the local development CA (created on first use) and write ca-cert.pem beside the pair'))
+      .addOption(new Option('--json', 'print one JSON document instead of text'))
+      // Flags that only shape a new pair are refused with --check rather than silently ignored
+      // (a flag left at its default does not count).
+      .addOption(new Option('--check', 'diagnose an existing pair instead of writing one (exit 1 on any problem)').conflicts(['force', 'ca', 'days', 'bits']))
+      .addOption(
+        new Option('--install-ca', 'add the local CA to the trust stores it can reach (NSS, system)').conflicts(['check', 'uninstallCa', ...PAIR_FLAGS]),
+      )
+      .addOption(new Option('--uninstall-ca', 'remove the local CA from those trust stores').conflicts(['check', ...PAIR_FLAGS]))
+      .addHelpText(
+        'after',
+        `
+Examples:
+  h2-setup certs
+  h2-setup certs --out-dir certs --host localhost --host app.test --days 90
+  h2-setup certs --check
+  h2-setup certs --ca && h2-setup certs --install-ca   (browsers trust it, no warning)`,
+      )
+      .action(async (flags: CertsFlags) => {
+        process.exitCode = await runCerts(flags);
+      })
+  );
+}
+
+/** Make a pair, --check one, or --install-ca / --uninstall-ca; print the result and return the exit code. */
+async function runCerts(flags: CertsFlags): Promise<ExitCode> {
   const common = { outDir: flags.outDir, keyFile: flags.key, certFile: flags.cert, hosts: flags.host };
   const report = await import('./report.js');
   if (flags.installCa || flags.uninstallCa) {

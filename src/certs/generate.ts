@@ -7,7 +7,7 @@ import { checkDirectoryPath, pathExists, pathKind } from '../paths.js';
 import { type Host, parseHosts } from './hosts.js';
 import { privateKeyToPem, publicKeyToPem, startRsaKeyGeneration } from './keys.js';
 import { loadOrCreateLocalCa } from './local-ca.js';
-import { CLOCK_SKEW_MS, DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, type KeyBits, parseBits, parseDays } from './profile.js';
+import { CLOCK_SKEW_MS, DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, DEFAULT_OUT_DIR, type KeyBits, parseBits, parseDays } from './profile.js';
 import { buildSignedCertificate, loadForge, serverLeafExtensions } from './x509-builder.js';
 
 export interface GenerateOptions {
@@ -65,7 +65,7 @@ export function planGeneration(options: GenerateOptions): GeneratePlan {
   const hosts = parseHosts(options.hosts);
   const days = parseDays(options.days);
   const bits = parseBits(options.bits);
-  const outDir = checkDirectoryPath(options.outDir ?? '.', '--out-dir');
+  const outDir = checkDirectoryPath(options.outDir ?? DEFAULT_OUT_DIR, '--out-dir');
   const keyPath = resolve(outDir, options.keyFile ?? DEFAULT_KEY_FILE);
   const certPath = resolve(outDir, options.certFile ?? DEFAULT_CERT_FILE);
   if (keyPath === certPath) throw usageError('--key and --cert name the same file; expected two different file names');

@@ -10,9 +10,7 @@ import { pathKind } from '../paths.js';
 import { CA_CERT_FILE, CA_KEY_FILE, caRootDirectory } from './ca-root.js';
 import { privateKeyToPem, publicKeyToPem, startRsaKeyGeneration } from './keys.js';
 import { CLOCK_SKEW_MS } from './profile.js';
-import { buildSignedCertificate, type loadForge } from './x509-builder.js';
-
-type Forge = Awaited<ReturnType<typeof loadForge>>;
+import { buildSignedCertificate, type Forge } from './x509-builder.js';
 
 /** Ten years: a development CA is installed into trust stores by hand, and every
  *  renewal means doing that again. Leaves stay at 825 days or less. */

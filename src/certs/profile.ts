@@ -1,4 +1,5 @@
 import { usageError } from '../errors.js';
+import { wholeNumber } from '../numbers.js';
 
 /** RSA sizes we make. 2048 is the floor every client accepts and the fastest to
  *  generate; 3072 and 4096 are there for policies that ask for more. */
@@ -18,14 +19,15 @@ export const CLOCK_SKEW_MS = 60 * 60 * 1000;
 /** --check warns this long before expiry so renewal is never a surprise. */
 export const EXPIRY_WARNING_DAYS = 30;
 
+/** The current directory, as the tutorial expects the files beside its program. */
+export const DEFAULT_OUT_DIR = '.';
 export const DEFAULT_KEY_FILE = 'private-key.pem';
 export const DEFAULT_CERT_FILE = 'public-cert.pem';
 
 export function parseDays(raw: string | number | undefined): number {
   if (raw === undefined) return DEFAULT_DAYS;
-  const text = String(raw).trim();
-  const days = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(days) || days < 1 || days > MAX_DAYS) {
+  const days = wholeNumber(raw);
+  if (days === null || days < 1 || days > MAX_DAYS) {
     throw usageError(
       `--days ${JSON.stringify(String(raw))} is not allowed; expected a whole number of days from 1 to ${MAX_DAYS} (Apple's limit for TLS server certificates)`,
     );
@@ -35,9 +37,7 @@ export function parseDays(raw: string | number | undefined): number {
 
 export function parseBits(raw: string | number | undefined): KeyBits {
   if (raw === undefined) return DEFAULT_BITS;
-  const text = String(raw).trim();
-  // Digits only, like --days: Number() would also take 0x800 or 2.048e3.
-  const bits = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
+  const bits = wholeNumber(raw);
   const allowed = ALLOWED_BITS.find((value) => value === bits);
   if (allowed === undefined) {
     throw usageError(`--bits ${JSON.stringify(String(raw))} is not allowed; expected one of ${ALLOWED_BITS.join(', ')}`);

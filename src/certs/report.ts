@@ -1,14 +1,8 @@
-import { relative } from 'node:path';
+import { displayPath } from '../paths.js';
 import { shellQuote } from '../shell-quote.js';
 import type { CheckResult } from './check.js';
 import type { CertificateSummary } from './generate.js';
 import type { InstallCaResult } from './install-ca.js';
-
-/** Paths are shown relative to where the user is when that is shorter. */
-export function displayPath(path: string, cwd = process.cwd()): string {
-  const rel = relative(cwd, path);
-  return rel && !rel.startsWith('..') && rel.length < path.length ? rel : path;
-}
 
 /** The two ways to make Node trust a self-signed certificate. */
 export function nodeTrustLines(certPath: string): { caOption: string; environment: string } {

@@ -1,7 +1,5 @@
 import type forgeModule from 'node-forge';
-import type { loadForge } from './x509-builder.js';
-
-type Forge = Awaited<ReturnType<typeof loadForge>>;
+import type { Forge } from './x509-builder.js';
 
 /**
  * The name of the algorithm a certificate is signed with (e.g. sha256WithRSAEncryption).

@@ -2,7 +2,8 @@ import { type KeyObject, randomBytes, sign } from 'node:crypto';
 import type forgeModule from 'node-forge';
 import type { Host } from './hosts.js';
 
-type Forge = typeof forgeModule;
+/** node-forge's namespace, for the modules that take it once loaded (loadForge). */
+export type Forge = typeof forgeModule;
 
 /** Loads node-forge only for the commands that build or read certificates. */
 export async function loadForge(): Promise<Forge> {

@@ -1,38 +1,42 @@
 /**
- * The verify command's flags and what it does with them, shared by the commander program
- * (src/program.ts) and the launcher's fast path (src/verify/fast-cli.ts), so the two can
- * never disagree on a flag, a default or the output.
+ * `h2-setup verify`: its flag table (defaults from options.ts, declared once) and the step
+ * from flags to options to verifyProject to text, JSON and an exit code. The runner,
+ * esbuild and the probe load only when the action runs.
  */
+import { type Command, Option } from '../commander.js';
 import { ExitCode } from '../errors.js';
 import { printJson } from '../print-json.js';
+import { DEFAULT_DIR, DEFAULT_ENTRY, DEFAULT_TIMEOUT_MS, ENTRY_EXTENSIONS, MAX_TIMEOUT_MS } from './options.js';
 
-export interface VerifyFlag {
-  name: 'entry' | 'timeout' | 'port' | 'json';
-  /** commander's flag syntax */
-  flags: string;
-  description: string;
-  default?: string;
-  takesValue: boolean;
-}
-
-export const VERIFY_DIR_DEFAULT = '.';
-
-export const VERIFY_FLAGS: readonly VerifyFlag[] = [
-  { name: 'entry', flags: '--entry <file>', description: 'entry file, relative to DIR', default: 'index.ts', takesValue: true },
-  { name: 'timeout', flags: '--timeout <ms>', description: 'stop the program (and everything it started) after this long', default: '10000', takesValue: true },
-  { name: 'port', flags: '--port <n>', description: 'port to give the program through PORT (default: a free one)', takesValue: true },
-  { name: 'json', flags: '--json', description: 'print the timeline and verdict as one JSON document', takesValue: false },
-];
-
-export interface VerifyCommandFlags {
-  entry?: string;
-  timeout?: string;
+export interface VerifyFlags {
+  entry: string;
+  timeout: string | number;
   port?: string;
   json?: boolean;
 }
 
-/** Runs verify and prints its result; returns the exit code. Errors propagate to the caller. */
-export async function runVerifyCommand(dir: string, flags: VerifyCommandFlags): Promise<ExitCode> {
+export function defineVerifyCommand(program: Command): Command {
+  return program
+    .command('verify')
+    .description("run a project's entry and prove, from the http2 objects, that the server session's 'close' event fired")
+    .argument('[dir]', 'project directory', DEFAULT_DIR)
+    .addOption(new Option('--entry <file>', `entry file, relative to DIR (${ENTRY_EXTENSIONS.join(', ')})`).default(DEFAULT_ENTRY))
+    .addOption(new Option('--timeout <ms>', `stop the program (and everything it started) after this long, 1-${MAX_TIMEOUT_MS}`).default(DEFAULT_TIMEOUT_MS))
+    .addOption(new Option('--port <n>', 'port to give the program through PORT (default: a free one)'))
+    .addOption(new Option('--json', 'print the timeline and verdict as one JSON document'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  h2-setup verify my-demo
+  h2-setup verify . --entry server.ts --timeout 5000 --json`,
+    )
+    .action(async (dir: string, flags: VerifyFlags) => {
+      process.exitCode = await runVerify(dir, flags);
+    });
+}
+
+async function runVerify(dir: string, flags: VerifyFlags): Promise<ExitCode> {
   const { verifyProject } = await import('./index.js');
   const result = await verifyProject({ dir, entry: flags.entry, timeoutMs: flags.timeout, port: flags.port });
   if (flags.json) {

@@ -12,7 +12,8 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
+import { displayPath } from '../paths.js';
 import type { ProbeEvent } from './events.js';
 import { findFreePort } from './free-port.js';
 import type { FailureKind } from './judge.js';
@@ -65,12 +66,6 @@ export interface VerifyResult {
 }
 
 const PROBE_URL = new URL('./probe.js', import.meta.url).href;
-
-/** Paths inside the project relative to it ("index.ts:12:3"), others as they are. */
-function displayPath(dir: string, file: string): string {
-  const rel = relative(dir, file);
-  return rel && !rel.startsWith('..') ? rel : file;
-}
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
@@ -166,7 +161,7 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
   }
   const [{ summarize }, { judge }, { checkTutorialLines }] = await afterwards;
 
-  const show = (location: string) => displayPath(checked.dir, location);
+  const show = (location: string) => displayPath(location, checked.dir);
   // ProbeEvent and the judging modules are loaded by now.
   const state = summarize(outcome.events);
   const verdict = judge({ state, outcome, compileError, show, port, timeoutMs: checked.timeoutMs, dir: checked.dir });

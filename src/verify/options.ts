@@ -3,9 +3,10 @@
  * library caller) into checked ones. Every problem is a usage error (exit 2) that names the
  * flag, the value and what is accepted, and is found before anything runs.
  */
-import { relative, resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { usageError } from '../errors.js';
-import { pathKind } from '../paths.js';
+import { parsePort, wholeNumber } from '../numbers.js';
+import { displayPath, pathKind } from '../paths.js';
 
 export interface VerifyOptions {
   dir?: string;
@@ -26,35 +27,38 @@ export interface CheckedVerifyOptions {
   port: number | null;
 }
 
+export const DEFAULT_DIR = '.';
+export const DEFAULT_ENTRY = 'index.ts';
+/** What verify can run: TypeScript (stripped by Node or bundled by esbuild) and JavaScript. */
+export const ENTRY_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'] as const;
+const ACCEPTED_ENTRIES = `a ${ENTRY_EXTENSIONS.slice(0, -1).join(', ')} or ${ENTRY_EXTENSIONS.at(-1)} file`;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 // Ten minutes: long enough for any tutorial program, short enough that a forgotten
 // verify in CI does not hold a runner for hours.
 export const MAX_TIMEOUT_MS = 600_000;
 
-function wholeNumber(value: string | number): number | null {
-  const text = typeof value === 'number' ? String(value) : value.trim();
-  // Digits only: "1e3", "10.5", "0x10" and "10ms" are rejected rather than guessed at.
-  return /^\d+$/.test(text) ? Number(text) : null;
-}
-
 export function checkVerifyOptions(options: VerifyOptions): CheckedVerifyOptions {
-  const dirText = options.dir ?? '.';
+  const dirText = options.dir ?? DEFAULT_DIR;
   const dir = resolve(dirText);
   const dirKind = pathKind(dir);
-  if (dirKind === 'missing') throw usageError(`verify: no such directory ${JSON.stringify(dirText)}; expected the project directory (the one with index.ts)`);
+  if (dirKind === 'missing')
+    throw usageError(`verify: no such directory ${JSON.stringify(dirText)}; expected the project directory (the one with ${DEFAULT_ENTRY})`);
   if (dirKind !== 'directory')
-    throw usageError(`verify: ${JSON.stringify(dirText)} is not a directory; expected the project directory (the one with index.ts)`);
+    throw usageError(`verify: ${JSON.stringify(dirText)} is not a directory; expected the project directory (the one with ${DEFAULT_ENTRY})`);
 
-  const entry = options.entry ?? 'index.ts';
-  if (entry.trim() === '') throw usageError('verify: --entry is empty; expected a file name relative to the project directory, e.g. index.ts');
+  const entry = options.entry ?? DEFAULT_ENTRY;
+  if (entry.trim() === '') throw usageError(`verify: --entry is empty; expected a file name relative to the project directory, e.g. ${DEFAULT_ENTRY}`);
+  if (!(ENTRY_EXTENSIONS as readonly string[]).includes(extname(entry))) {
+    throw usageError(`verify: --entry ${JSON.stringify(entry)} is not a program verify can run; expected ${ACCEPTED_ENTRIES}`);
+  }
   const entryPath = resolve(dir, entry);
   const entryKind = pathKind(entryPath);
   if (entryKind !== 'file') {
-    const shown = relative(process.cwd(), entryPath) || entryPath;
+    const shown = displayPath(entryPath);
     throw usageError(
       entryKind === 'missing'
-        ? `verify: no entry file ${JSON.stringify(shown)}; pass --entry FILE (relative to ${JSON.stringify(dirText)}), default index.ts`
-        : `verify: entry ${JSON.stringify(shown)} is not a file; pass --entry FILE (a .ts, .mts, .cts, .js, .mjs or .cjs file)`,
+        ? `verify: no entry file ${JSON.stringify(shown)}; pass --entry FILE (relative to ${JSON.stringify(dirText)}), default ${DEFAULT_ENTRY}`
+        : `verify: entry ${JSON.stringify(shown)} is not a file; pass --entry FILE (${ACCEPTED_ENTRIES})`,
     );
   }
 
@@ -64,15 +68,7 @@ export function checkVerifyOptions(options: VerifyOptions): CheckedVerifyOptions
     throw usageError(`verify: --timeout ${JSON.stringify(String(timeoutText))} is not accepted; expected whole milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
   }
 
-  let port: number | null = null;
-  if (options.port !== undefined) {
-    port = wholeNumber(options.port);
-    if (port === null || port < 1 || port > 65_535) {
-      throw usageError(
-        `verify: --port ${JSON.stringify(String(options.port))} is not accepted; expected a port number from 1 to 65535 (leave it out to use a free one)`,
-      );
-    }
-  }
+  const port = options.port === undefined ? null : parsePort(options.port, 'verify: --port', ' (leave it out to use a free one)');
 
   return { dir, entryPath, entry, timeoutMs, port };
 }

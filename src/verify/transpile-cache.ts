@@ -13,8 +13,8 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { writeFilesAtomically } from '../files.js';
+import { packageJson } from '../package-json.js';
 import type { ModuleFormat } from './module-format.js';
 
 // Bump when the build options in transpile.ts change, so old outputs are not reused.
@@ -82,15 +82,6 @@ function prune(dir: string): void {
   }
 }
 
-// h2-setup's own version stands for esbuild's (pinned in package.json) without loading it.
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version?: string }).version ?? '?';
-  } catch {
-    return '?';
-  }
-}
-
 /** The cache slot for this entry, or null when there is no usable cache directory. */
 export function cacheSlot(options: { entryPath: string; source: string; format: ModuleFormat }): CacheSlot | null {
   const dir = cacheDirectory();
@@ -100,7 +91,8 @@ export function cacheSlot(options: { entryPath: string; source: string; format: 
   } catch {
     return null;
   }
-  const key = hash(JSON.stringify([CACHE_VERSION, process.version, packageVersion(), options.format, options.entryPath, options.source]));
+  // h2-setup's own version stands for esbuild's (pinned in package.json) without loading it.
+  const key = hash(JSON.stringify([CACHE_VERSION, process.version, packageJson.version, options.format, options.entryPath, options.source]));
   const outFile = join(dir, `${key}.${options.format === 'esm' ? 'mjs' : 'cjs'}`);
   const manifestPath = join(dir, `${key}.json`);
   const hit = isFresh(manifestPath) && statSync(outFile, { throwIfNoEntry: false }) !== undefined;

@@ -3,7 +3,7 @@
  * verify found, and what to type next. --json prints the InitResult itself.
  */
 import { relative } from 'node:path';
-import { displayPath } from '../certs/report.js';
+import { displayPath } from '../paths.js';
 import { formatVerifyReport } from '../verify/report.js';
 import type { InitResult } from './index.js';
 

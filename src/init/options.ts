@@ -5,7 +5,7 @@
  * every refusal happens before anything is written.
  */
 import { readdirSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { createRequire } from 'node:module';
 import { basename, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { checkDirectoryPath, pathKind } from '../paths.js';
@@ -31,17 +31,6 @@ export const DEFAULTS = {
 
 export const TRANSPORTS: readonly Transport[] = ['h2c', 'tls'];
 
-export function parsePort(value: string | number, flag = '--port'): number {
-  const text = String(value).trim();
-  const port = Number(text);
-  // Port 0 would mean "any free port" to listen(), but the client in the program
-  // connects to the same number, so it must be a real one.
-  if (!/^\d+$/.test(text) || !Number.isInteger(port) || port < 1 || port > 65_535) {
-    throw usageError(`${flag} ${JSON.stringify(String(value))} is not a port; expected a whole number from 1 to 65535`);
-  }
-  return port;
-}
-
 export function parseTransport(value: string): Transport {
   if ((TRANSPORTS as readonly string[]).includes(value)) return value as Transport;
   throw usageError(`transport ${JSON.stringify(value)} is unknown; expected one of: ${TRANSPORTS.join(', ')}`);
@@ -53,22 +42,18 @@ export function parseTemplate(value: string, available: readonly string[]): stri
 }
 
 /**
- * The rules npm applies to a new package's name (those of
- * validate-npm-package-name, without the dependency): the project directory's
- * name becomes package.json's "name", and `npm install` refuses a bad one later
- * with a far less clear message.
+ * Why npm would refuse `name` for a new package, or null: the project directory's name
+ * becomes package.json's "name", and `npm install` refuses a bad one later with a far less
+ * clear message. npm's own validate-npm-package-name decides (CommonJS, so required).
  */
 export function packageNameProblem(name: string): string | null {
-  if (name.length === 0) return 'it is empty';
-  if (name.length > 214) return 'it is longer than 214 characters';
-  if (name.startsWith('.') || name.startsWith('_')) return 'it starts with "." or "_"';
-  if (name.trim() !== name) return 'it has leading or trailing spaces';
-  if (name.toLowerCase() !== name) return 'it has capital letters';
-  if (/[~'!()*]/.test(name)) return "it has one of ~'!()*";
-  if (encodeURIComponent(name) !== name) return 'it has characters that are not URL-safe (spaces, non-ASCII, "/", ...)';
-  if (name === 'node_modules' || name === 'favicon.ico') return 'it is a reserved name';
-  if (builtinModules.includes(name)) return 'it is the name of a Node.js built-in module';
-  return null;
+  const validate = createRequire(import.meta.url)('validate-npm-package-name') as (name: string) => {
+    validForNewPackages: boolean;
+    errors?: string[];
+    warnings?: string[];
+  };
+  const verdict = validate(name);
+  return verdict.validForNewPackages ? null : [...(verdict.errors ?? []), ...(verdict.warnings ?? [])].join('; ');
 }
 
 /** The package name for a project directory, or a usage error saying why it cannot be one. */

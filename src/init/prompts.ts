@@ -5,7 +5,8 @@
  * load it.
  */
 import { CliError, ExitCode } from '../errors.js';
-import { asPromptValidator, checkTarget, DEFAULTS, packageNameFor, parsePort, type Transport } from './options.js';
+import { parsePort } from '../numbers.js';
+import { asPromptValidator, checkTarget, DEFAULTS, packageNameFor, type Transport } from './options.js';
 import type { TemplateInfo } from './templates.js';
 
 export interface Answers {

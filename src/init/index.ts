@@ -8,14 +8,15 @@
 import { caRootDirectory } from '../certs/ca-root.js';
 import { type CertificateSummary, generateCertificates, planGeneration } from '../certs/generate.js';
 import { usageError } from '../errors.js';
+import { parsePort } from '../numbers.js';
 import { checkDirectoryPath } from '../paths.js';
 import { shellQuote } from '../shell-quote.js';
 import type { VerifyResult } from '../verify/index.js';
 import { type InstallResult, runNpmInstall } from './install.js';
-import { checkTarget, DEFAULTS, packageNameFor, parsePort, parseTemplate, parseTransport, shouldPrompt, type Transport } from './options.js';
+import { checkTarget, DEFAULTS, packageNameFor, parseTemplate, parseTransport, type Transport } from './options.js';
 import type { Answers } from './prompts.js';
 import { listTemplates, renderProject } from './templates.js';
-import { writeProject } from './write.js';
+import { checkProjectFiles, writeProject } from './write.js';
 
 export type { Transport } from './options.js';
 
@@ -34,9 +35,11 @@ export interface InitOptions {
   install?: boolean;
   /** undefined: ask at a terminal (default yes). */
   verify?: boolean;
-  json?: boolean;
-  /** Overrides the terminal detection (for library callers and tests). */
+  /** Ask for what the options leave open (the command does when a person is at a
+   *  terminal); otherwise the defaults answer, and init never prompts. */
   interactive?: boolean;
+  /** Told what slow step starts next (the command prints it on a terminal); init itself never prints. */
+  onProgress?: (message: string) => void;
 }
 
 export interface InitVerdict {
@@ -65,11 +68,6 @@ export interface InitResult {
   verify: InitVerdict | null;
   /** Shell commands to run next, in order. */
   nextSteps: string[];
-}
-
-/** Progress lines only where a person watches (a TTY) and never into --json's stdout. */
-function progress(options: InitOptions, message: string): void {
-  if (!options.json && process.stderr.isTTY) process.stderr.write(`${message}\n`);
 }
 
 /** Checks the answers the flags gave, so a bad flag fails before any question. */
@@ -110,15 +108,16 @@ async function runVerify(dir: string): Promise<InitVerdict> {
   }
 }
 
-export async function initProject(options: InitOptions): Promise<InitResult> {
+/** `h2-setup init` without the printing: the result is the --json document. */
+export async function init(options: InitOptions): Promise<InitResult> {
   const templates = listTemplates();
   const templateNames = templates.map((template) => template.name);
   const force = Boolean(options.force);
   const given = checkGiven(options, templateNames);
 
-  const interactive = options.interactive ?? shouldPrompt(options);
+  const progress = options.onProgress ?? (() => {});
   let answers: Answers;
-  if (interactive) {
+  if (options.interactive) {
     const { askMissing } = await import('./prompts.js');
     answers = await askMissing(given, templates, force);
   } else {
@@ -143,21 +142,22 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   // The CA is created on first use; a path it cannot be created at is refused now.
   if (ca) checkDirectoryPath(caRootDirectory(), 'the local CA directory');
   const rendered = renderProject({ template: answers.template, transport: answers.transport, ca, port: answers.port, name });
+  checkProjectFiles(dir, rendered);
 
   const files = writeProject(dir, rendered);
-  progress(options, ca ? 'Making the private key and a certificate signed by the local CA...' : 'Making the private key and certificate...');
+  progress(ca ? 'Making the private key and a certificate signed by the local CA...' : 'Making the private key and certificate...');
   const certificates = await generateCertificates({ outDir: dir, force, ca });
   files.push(certificates.keyPath, certificates.certPath, ...(certificates.ca ? [certificates.ca.certPath] : []));
 
   let install: InstallResult | null = null;
   if (answers.install) {
-    progress(options, 'Installing dependencies (npm install)...');
+    progress('Installing dependencies (npm install)...');
     install = await runNpmInstall(dir);
   }
 
   let verify: InitVerdict | null = null;
   if (answers.verify) {
-    progress(options, "Verifying that the session's 'close' event fires...");
+    progress("Verifying that the session's 'close' event fires...");
     verify = await runVerify(dir);
   }
 

@@ -1,0 +1,79 @@
+/**
+ * `h2-setup init`: its flag table (defaults from options.ts, declared once) and the step
+ * from flags to options to init() to text, JSON and an exit code. Whether to ask is
+ * decided here (init itself only asks when told to), and so is where progress goes.
+ */
+import { type Command, Option } from '../commander.js';
+import { ExitCode } from '../errors.js';
+import { MAX_PORT, MIN_PORT } from '../numbers.js';
+import { printJson } from '../print-json.js';
+import { DEFAULTS, shouldPrompt } from './options.js';
+
+export interface InitFlags {
+  template?: string;
+  tls?: boolean;
+  h2c?: boolean;
+  ca?: boolean;
+  port?: string;
+  yes?: boolean;
+  force?: boolean;
+  install?: boolean;
+  /** false for --no-verify; true (commander's default for a --no- flag) otherwise */
+  verify: boolean;
+  json?: boolean;
+}
+
+export function defineInitCommand(program: Command): Command {
+  return program
+    .command('init')
+    .description('scaffold the tutorial as a TypeScript project, make its certificates and verify it')
+    .argument('[dir]', `project directory (default: ${DEFAULTS.dir})`)
+    .addOption(new Option('--template <name>', `example-1 or example-2 (default: ${DEFAULTS.template})`))
+    .addOption(new Option('--tls', 'serve with http2.createSecureServer and the generated pair (ALPN h2)').conflicts('h2c'))
+    .addOption(new Option('--h2c', `plaintext HTTP/2, as the tutorial${DEFAULTS.transport === 'h2c' ? ' (default)' : ''}`).conflicts('tls'))
+    .addOption(new Option('--ca', 'sign the certificate with the local development CA and make the client trust ca-cert.pem (implies --tls)'))
+    .addOption(new Option('--port <n>', `default port written into the program, ${MIN_PORT}-${MAX_PORT} (default: ${DEFAULTS.port})`))
+    .addOption(new Option('-y, --yes', 'never prompt: use defaults for everything not given'))
+    .addOption(new Option('--force', 'write into a non-empty directory (never deletes files)'))
+    .addOption(new Option('--install', 'run npm install in the new project'))
+    .addOption(new Option('--no-verify', 'do not run h2-setup verify at the end'))
+    .addOption(new Option('--json', 'print one JSON document (never prompts)'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  h2-setup init
+  h2-setup init my-demo --template example-2 --tls --yes
+  h2-setup init my-demo --ca --yes   TLS, certificate signed by the local CA`,
+    )
+    .action(async (dir: string | undefined, flags: InitFlags) => {
+      process.exitCode = await runInit(dir, flags);
+    });
+}
+
+async function runInit(dir: string | undefined, flags: InitFlags): Promise<ExitCode> {
+  const { init } = await import('./index.js');
+  const result = await init({
+    dir,
+    template: flags.template,
+    transport: flags.tls ? 'tls' : flags.h2c ? 'h2c' : undefined,
+    // --ca without a transport means TLS; with --h2c init refuses it.
+    ca: flags.ca,
+    port: flags.port,
+    yes: flags.yes,
+    force: flags.force,
+    install: flags.install,
+    // Left open (asked at a terminal) unless --no-verify says no.
+    verify: flags.verify === false ? false : undefined,
+    interactive: shouldPrompt(flags),
+    // Progress only where a person watches (a terminal), never into --json's stdout.
+    onProgress: !flags.json && process.stderr.isTTY ? (message) => process.stderr.write(`${message}\n`) : undefined,
+  });
+  if (flags.json) {
+    printJson(result);
+  } else {
+    const { formatInitReport } = await import('./report.js');
+    process.stdout.write(formatInitReport(result));
+  }
+  return result.ok ? ExitCode.ok : ExitCode.failed;
+}
