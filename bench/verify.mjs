@@ -57,7 +57,7 @@ for (const [label, cacheDir] of [
   compare({
     name: `h2-setup verify (example 1, TypeScript, ${label}) vs node (same program, JavaScript)`,
     runs,
-    goal: 2.0,
+    goal: 2.2,
     subject: () => timeOnce(process.execPath, [cli, 'verify', dir], { env: { ...cleanEnv, H2_SETUP_CACHE_DIR: cacheDir } }),
     reference,
   });

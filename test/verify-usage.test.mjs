@@ -30,8 +30,13 @@ test('no entry file', async (t) => {
 test('an entry verify cannot run is refused before anything runs', async (t) => {
   const dir = project(t, 'once');
   writeFileSync(join(dir, 'x.py'), 'print("hello")\n');
-  for (const entry of ['x.py', 'index', 'index.tsx']) {
-    assertOneLineError(assert, await runVerify([dir, '--entry', entry]), 2, /--entry ".*" is not a program verify can run; expected a \.ts, \.mts, .* or \.cjs file/);
+  for (const entry of ['x.py', 'index', 'index.jsx']) {
+    assertOneLineError(
+      assert,
+      await runVerify([dir, '--entry', entry]),
+      2,
+      /--entry ".*" is not a program verify can run; expected a \.ts, \.mts, .* or \.cjs file/,
+    );
   }
 });
 
@@ -45,7 +50,12 @@ test('bad --timeout', async (t) => {
 test('bad --port', async (t) => {
   const dir = project(t, 'once');
   for (const value of ['0', '65536', 'http', '80.5', '-1']) {
-    assertOneLineError(assert, await runVerify([dir, '--port', value]), 2, /--port .* is not a port; expected a whole number from 1 to 65535 \(leave it out to use a free one\)/);
+    assertOneLineError(
+      assert,
+      await runVerify([dir, '--port', value]),
+      2,
+      /--port .* is not a port; expected a whole number from 1 to 65535 \(leave it out to use a free one\)/,
+    );
   }
 });
 

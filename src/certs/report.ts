@@ -1,5 +1,6 @@
 import { displayPath } from '../paths.js';
 import { shellQuote } from '../shell-quote.js';
+import { paint } from '../style.js';
 import type { CheckResult } from './check.js';
 import type { CertificateSummary } from './generate.js';
 import type { InstallCaResult } from './install-ca.js';
@@ -53,10 +54,10 @@ export function formatCheck(result: CheckResult): string {
     lines.push(`  SHA-256       ${cert.fingerprintSha256}`);
   }
   if (result.ok) {
-    lines.push('OK: the key matches the certificate and clients will accept it for every host checked.');
+    lines.push(`${paint(['bold', 'green'], 'OK')}: the key matches the certificate and clients will accept it for every host checked.`);
   } else {
-    lines.push(`${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}:`);
-    for (const problem of result.problems) lines.push(`  - ${problem.message}; fix: ${problem.fix}`);
+    lines.push(paint(['bold', 'red'], `${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}:`));
+    for (const problem of result.problems) lines.push(`  - ${paint('red', problem.message)}; fix: ${paint('cyan', problem.fix)}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -75,7 +76,8 @@ export function formatInstallCa(result: InstallCaResult): string {
   const lines = [`Local CA: ${result.caSubject}${result.caCreated ? ' (created now)' : ''}`, `  certificate   ${result.caCertPath}`];
   if (result.actions.length === 0) lines.push('No trust store selected (H2_SETUP_TRUST_STORES is empty).');
   for (const action of result.actions) {
-    lines.push(`  ${STATUS_WORDS[action.status] ?? action.status} ${action.store}: ${action.detail}`);
+    const words = STATUS_WORDS[action.status] ?? action.status;
+    lines.push(`  ${action.status === 'failed' ? paint('red', words) : words} ${action.store}: ${action.detail}`);
     if (action.command) lines.push(`      instead, run: ${action.command}`);
   }
   if (result.nodeExtraCaCerts) {

@@ -4,6 +4,7 @@
  */
 import { relative } from 'node:path';
 import { displayPath } from '../paths.js';
+import { paint } from '../style.js';
 import { formatVerifyReport } from '../verify/report.js';
 import type { InitResult } from './index.js';
 
@@ -39,8 +40,8 @@ export function formatInitReport(result: InitResult): string {
     if (result.verify.result) lines.push(formatVerifyReport(result.verify.result).trimEnd());
     lines.push(
       result.verify.passed
-        ? "Verified: the server session's 'close' event fired."
-        : `Verification failed${result.verify.reason ? `: ${result.verify.reason}` : ''}. The project is kept; fix it and run \`h2-setup verify\` again.`,
+        ? `${paint(['bold', 'green'], 'Verified')}: the server session's 'close' event fired.`
+        : `${paint(['bold', 'red'], 'Verification failed')}${result.verify.reason ? `: ${result.verify.reason}` : ''}. The project is kept; fix it and run \`h2-setup verify\` again.`,
     );
   }
 

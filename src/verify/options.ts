@@ -30,7 +30,7 @@ export interface CheckedVerifyOptions {
 export const DEFAULT_DIR = '.';
 export const DEFAULT_ENTRY = 'index.ts';
 /** What verify can run: TypeScript (stripped by Node or bundled by esbuild) and JavaScript. */
-export const ENTRY_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'] as const;
+export const ENTRY_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs'] as const;
 const ACCEPTED_ENTRIES = `a ${ENTRY_EXTENSIONS.slice(0, -1).join(', ')} or ${ENTRY_EXTENSIONS.at(-1)} file`;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 // Ten minutes: long enough for any tutorial program, short enough that a forgotten

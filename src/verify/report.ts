@@ -2,6 +2,7 @@
  * The text report: the timeline (one line per event, time since the program started), the
  * tutorial's printed lines with why each missing one is missing, and the verdict line.
  */
+import { paint } from '../style.js';
 import type { TimelineEntry, VerifyResult } from './index.js';
 
 function time(ms: number): string {
@@ -122,6 +123,6 @@ export function formatVerifyReport(result: VerifyResult): string {
     }
   }
 
-  out.push(result.passed ? `PASS: ${result.summary}` : `FAIL: ${result.reason ?? result.summary}`);
+  out.push(result.passed ? `${paint(['bold', 'green'], 'PASS')}: ${result.summary}` : `${paint(['bold', 'red'], 'FAIL')}: ${result.reason ?? result.summary}`);
   return `${out.join('\n')}\n`;
 }
