@@ -2,45 +2,17 @@
 // with NO_COLOR, never into a pipe. The terminal is a pseudo-terminal the test makes itself
 // (util-linux `script`, or python3's pty module); without either the pty tests are skipped.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { cliPath, runCli, tempDir } from './helpers/cli.mjs';
+import { noPty, runLineOnPty, shellQuote } from './helpers/pty.mjs';
 
-const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
-const hasPython = spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;
 const ESC = '\u001b[';
 
-function shellQuote(text) {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Runs `h2-setup ...args` on a new pty in `cwd` and resolves with everything it printed. */
+/** Runs `h2-setup ...args` on a new pty in `cwd`; resolves with its exit code and output. */
 function runOnPty(args, { cwd, env }) {
   const command = [process.execPath, cliPath, ...args].map(shellQuote).join(' ');
-  const [program, programArgs] = hasScript
-    ? ['script', ['-qfec', command, '/dev/null']]
-    : [
-        'python3',
-        ['-c', 'import os, pty, sys\nstatus = pty.spawn(["/bin/sh", "-c", sys.argv[1]])\nsys.exit(os.waitstatus_to_exitcode(status) % 256)', command],
-      ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, programArgs, { cwd, env: { ...process.env, TERM: 'xterm', ...env }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {}
-      reject(new Error(`h2-setup ${args.join(' ')} on a pty did not finish\n${output}`));
-    }, 30_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
+  return runLineOnPty(command, { cwd, env: { TERM: 'xterm', ...env } });
 }
-
-const noPty = !hasScript && !hasPython && 'neither util-linux script nor python3 is here to make a pseudo-terminal';
 
 test('certs --check on a terminal: the problems in red, the fixes in cyan', { skip: noPty, timeout: 40_000 }, async (t) => {
   const cwd = tempDir(t);

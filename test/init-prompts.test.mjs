@@ -3,32 +3,19 @@
 // module), since the test runner (and CI) has no TTY. CI is unset in the child's
 // environment because CI=true turns prompting off.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { cliPath, tempDir } from './helpers/cli.mjs';
+import { ptyWrapper, runLineOnPty, shellQuote } from './helpers/pty.mjs';
 
 const ENTER = '\r';
 const DOWN = '\x1b[B';
 const CA_QUESTION = '? Sign the certificate with your local development CA';
 const CTRL_C = '\x03';
-
-function shellQuote(text) {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
-
-/** argv for a program that runs `command` (a shell line) on a new pty and relays
- *  our stdin to it and its output to our stdout, exiting with the command's code. */
-function ptyWrapper(command) {
-  if (hasScript) return ['script', ['-qfec', command, '/dev/null']];
-  const python = 'import os, pty, sys\nstatus = pty.spawn(["/bin/sh", "-c", sys.argv[1]])\nsys.exit(os.waitstatus_to_exitcode(status) % 256)';
-  return ['python3', ['-c', python, command]];
-}
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences start with ESC.
 const stripAnsi = (text) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
@@ -185,23 +172,9 @@ test('CI set, or --yes: never prompts, even at a terminal', async (t) => {
   const yes = await runOnPty(['init', 'with-yes', '--yes', '--no-verify'], { cwd, timeoutMs: 20_000 });
   assert.equal(yes.code, 0, yes.output);
   assert.ok(!yes.output.includes('?'), yes.output);
-  const ci = await new Promise((resolve, reject) => {
-    const command = `CI=true ${[process.execPath, cliPath, 'init', 'in-ci', '--no-verify'].map(shellQuote).join(' ')}`;
-    const [program, programArgs] = ptyWrapper(command);
-    const child = spawn(program, programArgs, { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {}
-      reject(new Error(`init with CI=true prompted or hung:\n${output}`));
-    }, 20_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output: stripAnsi(output) });
-    });
-  });
+  const command = `CI=true ${[process.execPath, cliPath, 'init', 'in-ci', '--no-verify'].map(shellQuote).join(' ')}`;
+  const ran = await runLineOnPty(command, { cwd, env: { NO_COLOR: '1' }, timeoutMs: 20_000 });
+  const ci = { code: ran.code, output: stripAnsi(ran.output) };
   assert.equal(ci.code, 0, ci.output);
   assert.ok(!ci.output.includes('? Project directory'), ci.output);
   assert.ok(existsSync(join(cwd, 'in-ci', 'index.ts')));

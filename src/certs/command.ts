@@ -6,7 +6,7 @@
  */
 import { type Command, Option } from '../commander.js';
 import { ExitCode } from '../errors.js';
-import { printJson } from '../print-json.js';
+import { printResult } from '../print-json.js';
 import { DEFAULT_HOSTS } from './hosts.js';
 import { ALLOWED_BITS, DEFAULT_BITS, DEFAULT_CERT_FILE, DEFAULT_DAYS, DEFAULT_KEY_FILE, DEFAULT_OUT_DIR, MAX_DAYS } from './profile.js';
 
@@ -75,20 +75,18 @@ async function runCerts(flags: CertsFlags): Promise<ExitCode> {
   if (flags.installCa || flags.uninstallCa) {
     const { installLocalCa } = await import('./install-ca.js');
     const result = await installLocalCa({ uninstall: flags.uninstallCa });
-    if (flags.json) printJson(result);
-    else process.stdout.write(report.formatInstallCa(result));
+    printResult(result, flags.json, report.formatInstallCa);
     return result.ok ? ExitCode.ok : ExitCode.failed;
   }
   if (flags.check) {
     const { checkCertificates } = await import('./check.js');
     const result = await checkCertificates(common);
-    if (flags.json) printJson(result);
-    else process.stdout.write(report.formatCheck(result));
+    printResult(result, flags.json, report.formatCheck);
     return result.ok ? ExitCode.ok : ExitCode.failed;
   }
   const { generateCertificates } = await import('./generate.js');
   const summary = await generateCertificates({ ...common, days: flags.days, bits: flags.bits, force: flags.force, ca: flags.ca });
-  if (flags.json) printJson({ ...summary, trust: report.nodeTrustLines(summary.ca?.certPath ?? summary.certPath) });
-  else process.stdout.write(report.formatGenerated(summary));
+  // The --json document adds the two ways to trust it, which the text spells out.
+  printResult({ ...summary, trust: report.nodeTrustLines(summary.ca?.certPath ?? summary.certPath) }, flags.json, report.formatGenerated);
   return ExitCode.ok;
 }

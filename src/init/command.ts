@@ -6,7 +6,7 @@
 import { type Command, Option } from '../commander.js';
 import { ExitCode } from '../errors.js';
 import { MAX_PORT, MIN_PORT } from '../numbers.js';
-import { printJson } from '../print-json.js';
+import { printResult } from '../print-json.js';
 import { DEFAULTS, shouldPrompt } from './options.js';
 
 export interface InitFlags {
@@ -69,11 +69,7 @@ async function runInit(dir: string | undefined, flags: InitFlags): Promise<ExitC
     // Progress only where a person watches (a terminal), never into --json's stdout.
     onProgress: !flags.json && process.stderr.isTTY ? (message) => process.stderr.write(`${message}\n`) : undefined,
   });
-  if (flags.json) {
-    printJson(result);
-  } else {
-    const { formatInitReport } = await import('./report.js');
-    process.stdout.write(formatInitReport(result));
-  }
+  const { formatInitReport } = await import('./report.js');
+  printResult(result, flags.json, formatInitReport);
   return result.ok ? ExitCode.ok : ExitCode.failed;
 }

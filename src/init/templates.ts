@@ -17,7 +17,7 @@ import { CA_CERT_BESIDE_PAIR } from '../certs/generate.js';
 import { DEFAULT_CERT_FILE } from '../certs/profile.js';
 import type { Transport } from './options.js';
 
-/** Found from this module's own URL (dist/scaffold/templates.js -> ../../templates),
+/** Found from this module's own URL (dist/init/templates.js -> ../../templates),
  *  never from the cwd, so an installed h2-setup works from any directory. */
 export const templatesRoot = fileURLToPath(new URL('../../templates/', import.meta.url));
 

@@ -5,7 +5,7 @@
  */
 import { type Command, Option } from '../commander.js';
 import { ExitCode } from '../errors.js';
-import { printJson } from '../print-json.js';
+import { printResult } from '../print-json.js';
 import { DEFAULT_DIR, DEFAULT_ENTRY, DEFAULT_TIMEOUT_MS, ENTRY_EXTENSIONS, MAX_TIMEOUT_MS } from './options.js';
 
 export interface VerifyFlags {
@@ -39,11 +39,7 @@ Examples:
 async function runVerify(dir: string, flags: VerifyFlags): Promise<ExitCode> {
   const { verifyProject } = await import('./index.js');
   const result = await verifyProject({ dir, entry: flags.entry, timeoutMs: flags.timeout, port: flags.port });
-  if (flags.json) {
-    printJson(result);
-  } else {
-    const { formatVerifyReport } = await import('./report.js');
-    process.stdout.write(formatVerifyReport(result));
-  }
+  const { formatVerifyReport } = await import('./report.js');
+  printResult(result, flags.json, formatVerifyReport);
   return result.passed ? ExitCode.ok : ExitCode.failed;
 }
