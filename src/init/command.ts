@@ -7,7 +7,7 @@ import { type Command, Option } from '../commander.js';
 import { ExitCode } from '../errors.js';
 import { MAX_PORT, MIN_PORT } from '../numbers.js';
 import { printResult } from '../print-json.js';
-import { DEFAULTS, shouldPrompt } from './options.js';
+import { DEFAULTS, shouldPrompt, type Transport } from './options.js';
 
 export interface InitFlags {
   template?: string;
@@ -23,14 +23,19 @@ export interface InitFlags {
   json?: boolean;
 }
 
+/** " (default)" after the transport init uses when neither --tls nor --h2c is given. */
+function ifDefault(transport: Transport): string {
+  return DEFAULTS.transport === transport ? ' (default)' : '';
+}
+
 export function defineInitCommand(program: Command): Command {
   return program
     .command('init')
     .description('scaffold the tutorial as a TypeScript project, make its certificates and verify it')
     .argument('[dir]', `project directory (default: ${DEFAULTS.dir})`)
     .addOption(new Option('--template <name>', `example-1 or example-2 (default: ${DEFAULTS.template})`))
-    .addOption(new Option('--tls', 'serve with http2.createSecureServer and the generated pair (ALPN h2)').conflicts('h2c'))
-    .addOption(new Option('--h2c', `plaintext HTTP/2, as the tutorial${DEFAULTS.transport === 'h2c' ? ' (default)' : ''}`).conflicts('tls'))
+    .addOption(new Option('--tls', `serve with http2.createSecureServer and the generated pair (ALPN h2)${ifDefault('tls')}`).conflicts('h2c'))
+    .addOption(new Option('--h2c', `plaintext HTTP/2, as the tutorial${ifDefault('h2c')}`).conflicts('tls'))
     .addOption(new Option('--ca', 'sign the certificate with the local development CA and make the client trust ca-cert.pem (implies --tls)'))
     .addOption(new Option('--port <n>', `default port written into the program, ${MIN_PORT}-${MAX_PORT} (default: ${DEFAULTS.port})`))
     .addOption(new Option('-y, --yes', 'never prompt: use defaults for everything not given'))
