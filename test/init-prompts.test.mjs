@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { cliPath, tempDir } from './helpers/cli.mjs';
+import { killProcessTree, newRunMarker } from './helpers/process-tree.mjs';
 
 const ENTER = '\r';
 const DOWN = '\x1b[B';
@@ -42,9 +43,10 @@ function runOnPty(args, { cwd, steps = [], env = {}, timeoutMs = 30_000 }) {
   const command = [process.execPath, cliPath, ...args].map(shellQuote).join(' ');
   const [program, programArgs] = ptyWrapper(command);
   return new Promise((resolve, reject) => {
+    const marker = newRunMarker();
     const child = spawn(program, programArgs, {
       cwd,
-      env: { ...process.env, NO_COLOR: '1', TERM: 'xterm', COLUMNS: '200', ...env, CI: '' },
+      env: { ...process.env, NO_COLOR: '1', TERM: 'xterm', COLUMNS: '200', ...env, CI: '', ...marker.env },
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
@@ -59,16 +61,15 @@ function runOnPty(args, { cwd, steps = [], env = {}, timeoutMs = 30_000 }) {
         if (at === -1) break;
         const [, keys] = pending.shift();
         searchFrom = at + 1;
-        // A short pause so the prompt has put the terminal in raw mode and listens.
-        setTimeout(() => child.stdin.write(keys), 150);
+        // No pause needed: inquirer puts the terminal in raw mode and listens before it
+        // draws the question, so once the text is on screen the keys are read as keys.
+        child.stdin.write(keys);
       }
     };
     child.stdout.setEncoding('utf8').on('data', onOutput);
     child.stderr.setEncoding('utf8').on('data', onOutput);
     const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {}
+      killProcessTree(child.pid, marker.id);
       reject(new Error(`h2-setup ${args.join(' ')} on a pty did not finish within ${timeoutMs} ms\noutput: ${stripAnsi(raw)}`));
     }, timeoutMs);
     child.on('error', (error) => {
@@ -188,13 +189,12 @@ test('CI set, or --yes: never prompts, even at a terminal', async (t) => {
   const ci = await new Promise((resolve, reject) => {
     const command = `CI=true ${[process.execPath, cliPath, 'init', 'in-ci', '--no-verify'].map(shellQuote).join(' ')}`;
     const [program, programArgs] = ptyWrapper(command);
-    const child = spawn(program, programArgs, { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const marker = newRunMarker();
+    const child = spawn(program, programArgs, { cwd, env: { ...process.env, NO_COLOR: '1', ...marker.env }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
     const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {}
+      killProcessTree(child.pid, marker.id);
       reject(new Error(`init with CI=true prompted or hung:\n${output}`));
     }, 20_000);
     child.on('close', (code) => {
