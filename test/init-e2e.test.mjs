@@ -35,15 +35,25 @@ function portOutsideEphemeralRange() {
 
 describe('init: every template x transport, end to end', { timeout: 300_000 }, () => {
   let root;
+  // npm and tsx keep files in TMPDIR (tsx its compile cache, /tmp/tsx-<uid>): here, a
+  // directory removed with the projects, so the suite leaves no trace in the real one.
+  let scratchEnv;
   const projects = new Map();
 
   before(async () => {
     // A space and non-ASCII characters in the path, as users have.
-    root = join(mkdtempSync(join(tmpdir(), 'h2-setup-e2e-')), 'projects é 1');
+    const scratch = mkdtempSync(join(tmpdir(), 'h2-setup-e2e-'));
+    root = join(scratch, 'projects é 1');
     mkdirSync(root);
+    mkdirSync(join(scratch, 'tmp'));
+    scratchEnv = { TMPDIR: join(scratch, 'tmp') };
     const scaffold = async ({ template, transport }, extra = []) => {
       const name = `${template}-${transport}`;
-      const result = await runCli(['init', name, '--template', template, `--${transport}`, '--json', ...extra], { cwd: root, timeoutMs: 180_000 });
+      const result = await runCli(['init', name, '--template', template, `--${transport}`, '--json', ...extra], {
+        cwd: root,
+        env: scratchEnv,
+        timeoutMs: 180_000,
+      });
       assert.notEqual(result.stdout, '', `init wrote its JSON\n${result.stderr}`);
       projects.set(name, { dir: join(root, name), result });
       return projects.get(name);
@@ -80,7 +90,7 @@ describe('init: every template x transport, end to end', { timeout: 300_000 }, (
     });
 
     test(`${name}: npm run typecheck passes (strict, its own pinned TypeScript)`, async () => {
-      const result = await runCommand('npm', ['run', 'typecheck'], { cwd: projects.get(name).dir, timeoutMs: 120_000 });
+      const result = await runCommand('npm', ['run', 'typecheck'], { cwd: projects.get(name).dir, env: scratchEnv, timeoutMs: 120_000 });
       assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
     });
 
@@ -88,7 +98,7 @@ describe('init: every template x transport, end to end', { timeout: 300_000 }, (
       let result;
       for (let attempt = 1; attempt <= 5; attempt++) {
         const port = portOutsideEphemeralRange();
-        result = await runCommand('npm', ['start', '--silent'], { cwd: projects.get(name).dir, env: { PORT: String(port) }, timeoutMs: 60_000 });
+        result = await runCommand('npm', ['start', '--silent'], { cwd: projects.get(name).dir, env: { ...scratchEnv, PORT: String(port) }, timeoutMs: 60_000 });
         if (result.code === 0 || !/EADDRINUSE/.test(result.stderr)) break;
         t.diagnostic(`port ${port} is in use by something else; trying another`);
       }

@@ -14,12 +14,12 @@ export const cliPath = join(repoRoot, 'bin', 'h2-setup.cjs');
 
 /**
  * Runs `command ...args` in a process group of its own and resolves with
- * { code, signal, stdout, stderr }. If it outlives `timeoutMs`, it and everything it
- * started (the verified program, npm and its scripts, certutil) are killed, and the
- * promise then rejects, so a hung child fails the test instead of hanging the suite or
- * leaving processes behind.
+ * { code, signal, stdout, stderr }. If it outlives `timeoutMs`, or `signal` (an
+ * AbortSignal) aborts first, it and everything it started (the verified program, npm and
+ * its scripts, certutil) are killed, and the promise then rejects, so a hung child fails
+ * the test instead of hanging the suite or leaving processes behind.
  */
-export function runCommand(command, args, { cwd = repoRoot, env = {}, timeoutMs = 30_000, input, label = `${command} ${args.join(' ')}` } = {}) {
+export function runCommand(command, args, { cwd = repoRoot, env = {}, timeoutMs = 30_000, input, signal, label = `${command} ${args.join(' ')}` } = {}) {
   return new Promise((resolve, reject) => {
     const marker = newRunMarker();
     const child = spawn(command, args, {
@@ -33,17 +33,28 @@ export function runCommand(command, args, { cwd = repoRoot, env = {}, timeoutMs 
     child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
     if (input !== undefined) child.stdin.end(input);
-    const timer = setTimeout(() => {
+    const stop = (why) => {
       const killed = killProcessTree(child.pid, marker.id);
-      reject(new Error(`${label} did not finish within ${timeoutMs} ms (killed pids ${killed.join(', ')})\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', (error) => {
+      reject(new Error(`${label} ${why} (killed pids ${killed.join(', ')})\nstdout: ${stdout}\nstderr: ${stderr}`));
+    };
+    const timer = setTimeout(() => stop(`did not finish within ${timeoutMs} ms`), timeoutMs);
+    const onAbort = () => {
       clearTimeout(timer);
+      stop('was aborted');
+    };
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    const settled = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    child.on('error', (error) => {
+      settled();
       reject(error);
     });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+    child.on('close', (code, exitSignal) => {
+      settled();
+      resolve({ code, signal: exitSignal, stdout, stderr });
     });
   });
 }

@@ -29,17 +29,17 @@ const REAL_CLIENTS = {
   nghttp: { command: 'nghttp', debianPackage: 'nghttp2-client' },
 };
 
-/** Names the real-client tests may ask for (for the CI setup stage and the tests of this helper). */
+/** The names findRealClients and realClients accept. */
 export const REAL_CLIENT_NAMES = Object.keys(REAL_CLIENTS);
 
-const found = new Map();
+const located = new Map();
 function locate(name) {
-  if (!found.has(name)) {
+  if (!located.has(name)) {
     const client = REAL_CLIENTS[name];
     const path = findOnPath(client.command);
-    found.set(name, path && (client.usable?.(path) ?? true) ? path : undefined);
+    located.set(name, path && (client.usable?.(path) ?? true) ? path : undefined);
   }
-  return found.get(name);
+  return located.get(name);
 }
 
 /** One line naming what is missing and the Debian packages that bring it. */
@@ -50,18 +50,29 @@ export function missingMessage(names) {
 }
 
 /**
- * For the start of a real-client test: resolves the paths of the named clients
- * ({ chromium: '/usr/bin/chromium', ... }), or skips `t` and returns null when one is
- * missing. With H2_SETUP_REQUIRE_REAL_CLIENTS=1 a missing client throws instead.
+ * The paths of the named clients ({ chromium: '/usr/bin/chromium', ... }), or
+ * { missing: 'one line naming the packages' } when one is not there. Throws instead where
+ * H2_SETUP_REQUIRE_REAL_CLIENTS=1.
+ */
+export function findRealClients(names) {
+  for (const name of names) if (!(name in REAL_CLIENTS)) throw new Error(`unknown real client ${name}; known: ${REAL_CLIENT_NAMES.join(', ')}`);
+  const absent = names.filter((name) => !locate(name));
+  if (absent.length === 0) return Object.fromEntries(names.map((name) => [name, locate(name)]));
+  const missing = missingMessage(absent);
+  if (process.env.H2_SETUP_REQUIRE_REAL_CLIENTS === '1') {
+    throw new Error(`${missing}; H2_SETUP_REQUIRE_REAL_CLIENTS=1 (set by CI) does not let a real-client test skip`);
+  }
+  return { missing };
+}
+
+/**
+ * For the start of a real-client test: the paths of the named clients, or null after
+ * skipping `t` with the line naming the packages to install (a failure where
+ * H2_SETUP_REQUIRE_REAL_CLIENTS=1).
  */
 export function realClients(t, names) {
-  for (const name of names) if (!(name in REAL_CLIENTS)) throw new Error(`unknown real client ${name}; known: ${REAL_CLIENT_NAMES.join(', ')}`);
-  const missing = names.filter((name) => !locate(name));
-  if (missing.length === 0) return Object.fromEntries(names.map((name) => [name, locate(name)]));
-  const message = missingMessage(missing);
-  if (process.env.H2_SETUP_REQUIRE_REAL_CLIENTS === '1') {
-    throw new Error(`${message}; H2_SETUP_REQUIRE_REAL_CLIENTS=1 (set by CI) does not let a real-client test skip`);
-  }
-  t.skip(message);
+  const found = findRealClients(names);
+  if (!found.missing) return found;
+  t.skip(found.missing);
   return null;
 }
