@@ -13,6 +13,12 @@ import { test } from 'node:test';
 import { runCli, runCommand, tempDir } from './helpers/cli.mjs';
 import { isAlive } from './helpers/verify-fixtures.mjs';
 
+/** SIGKILL is sent at once, but the kernel may take a moment to tear a process down. */
+async function settle(pids) {
+  const deadline = Date.now() + 5_000;
+  while (pids.some(isAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
 const realClientsModule = new URL('./helpers/real-clients.mjs', import.meta.url).href;
 
 test('a child of a test runs with a temporary HOME, cache and CA root, never the user’s', async (t) => {
@@ -68,20 +74,22 @@ setInterval(() => {}, 1000);
 
   controller.abort();
   await assert.rejects(verifying, /was aborted \(killed pids /);
-  // SIGKILL is delivered at once, but the kernel may take a moment to tear a process down.
-  const deadline = Date.now() + 5_000;
-  while ((isAlive(pids.program) || isAlive(pids.grandchild)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  await settle([pids.program, pids.grandchild]);
   assert.equal(isAlive(pids.program), false, `the verified program ${pids.program} was left running`);
   assert.equal(isAlive(pids.grandchild), false, `the program's detached child ${pids.grandchild} was left running`);
 });
 
 test('a child that outlives its time bound is killed and the run rejects', async () => {
-  await assert.rejects(runCommand(process.execPath, ['-e', 'console.log(process.pid); setInterval(() => {}, 1000)'], { timeoutMs: 2_000 }), (error) => {
-    const pid = Number(/stdout: (\d+)/.exec(error.message)?.[1]);
-    assert.match(error.message, /did not finish within 2000 ms/);
-    if (pid) assert.equal(isAlive(pid), false, `${pid} is still running`);
-    return true;
-  });
+  const error = await runCommand(process.execPath, ['-e', 'console.log(process.pid); setInterval(() => {}, 1000)'], { timeoutMs: 2_000 }).then(
+    () => assert.fail('the run resolved'),
+    (rejection) => rejection,
+  );
+  assert.match(error.message, /did not finish within 2000 ms/);
+  const pid = Number(/stdout: (\d+)/.exec(error.message)?.[1]);
+  if (pid) {
+    await settle([pid]);
+    assert.equal(isAlive(pid), false, `${pid} is still running`);
+  }
 });
 
 test('a real-client test without its program skips naming the Debian package, or fails where CI requires it', async (t) => {
