@@ -1,7 +1,7 @@
 // The generated pair, used for real: an HTTP/2 server over TLS, reached by curl and by
 // Node's own http2 client with default host name checks (no rejectUnauthorized: false).
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http2 from 'node:http2';
 import { tmpdir } from 'node:os';
@@ -9,15 +9,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runCli } from './helpers/cli.mjs';
+import { realClients } from './helpers/real-clients.mjs';
 
-const hasCurlHttp2 = (() => {
-  const probe = spawnSync('curl', ['--version'], { encoding: 'utf8' });
-  return probe.status === 0 && /HTTP2/.test(probe.stdout);
-})();
-
-function curl(args) {
+/** Runs curl (the path realClients found) with a time bound; never rejects. */
+function curl(path, args) {
   return new Promise((resolve) => {
-    execFile('curl', ['--silent', '--show-error', '--max-time', '10', ...args], { encoding: 'utf8', timeout: 15_000 }, (error, stdout, stderr) =>
+    execFile(path, ['--silent', '--show-error', '--max-time', '10', ...args], { encoding: 'utf8', timeout: 15_000 }, (error, stdout, stderr) =>
       resolve({ code: error ? (error.code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -46,41 +43,61 @@ describe('a TLS HTTP/2 server with the generated pair', { timeout: 60_000 }, () 
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** A second server on one loopback address; resolves null when the address cannot be had. */
+  async function serverOn(t, host, body) {
+    const server = http2.createSecureServer({ key: readFileSync(join(dir, 'private-key.pem')), cert: readFileSync(certPath()) }, (_req, res) => res.end(body));
+    const listened = await new Promise((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(0, host, () => resolve(true));
+    });
+    if (!listened) return null;
+    t.after(() => new Promise((resolve) => server.close(resolve)));
+    return server.address().port;
+  }
+
   // The server listens on the address `localhost` resolved to first; curl must be able to
-  // reach the same address by both names, so 127.0.0.1 is tested only when that is it.
-  test('curl --http2 --cacert reaches https://localhost', { skip: hasCurlHttp2 ? false : 'curl with HTTP/2 is not installed' }, async () => {
-    const result = await curl(['--http2', '--cacert', certPath(), '--write-out', ' %{http_version}', `https://localhost:${port}/`]);
+  // reach the same address by both names, so 127.0.0.1 and ::1 get servers of their own.
+  test('curl --http2 --cacert reaches https://localhost', async (t) => {
+    const clients = realClients(t, ['curl']);
+    if (!clients) return;
+    const result = await curl(clients.curl, ['--http2', '--cacert', certPath(), '--write-out', ' %{http_version}', `https://localhost:${port}/`]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, 'alpn=h2 2');
   });
 
-  test('curl --http2 --cacert reaches https://127.0.0.1 and https://[::1]', { skip: hasCurlHttp2 ? false : 'curl with HTTP/2 is not installed' }, async () => {
-    const v4 = http2.createSecureServer({ key: readFileSync(join(dir, 'private-key.pem')), cert: readFileSync(certPath()) }, (_req, res) => res.end('ok'));
-    await new Promise((resolve) => v4.listen(0, '127.0.0.1', resolve));
-    try {
-      const result = await curl(['--http2', '--cacert', certPath(), '--write-out', ' %{http_version}', `https://127.0.0.1:${v4.address().port}/`]);
-      assert.equal(result.code, 0, result.stderr);
-      assert.equal(result.stdout, 'ok 2');
-    } finally {
-      await new Promise((resolve) => v4.close(resolve));
-    }
-    const v6 = http2.createSecureServer({ key: readFileSync(join(dir, 'private-key.pem')), cert: readFileSync(certPath()) }, (_req, res) => res.end('ok6'));
-    const listened = await new Promise((resolve) => {
-      v6.once('error', () => resolve(false));
-      v6.listen(0, '::1', () => resolve(true));
-    });
-    if (!listened) return; // no IPv6 loopback on this machine
-    try {
-      const result = await curl(['--http2', '--cacert', certPath(), `https://[::1]:${v6.address().port}/`]);
-      assert.equal(result.code, 0, result.stderr);
-      assert.equal(result.stdout, 'ok6');
-    } finally {
-      await new Promise((resolve) => v6.close(resolve));
-    }
+  test('curl --http2 --cacert reaches https://127.0.0.1', async (t) => {
+    const clients = realClients(t, ['curl']);
+    if (!clients) return;
+    const v4 = await serverOn(t, '127.0.0.1', 'ok');
+    assert.ok(v4, 'could not listen on 127.0.0.1');
+    const result = await curl(clients.curl, ['--http2', '--cacert', certPath(), '--write-out', ' %{http_version}', `https://127.0.0.1:${v4}/`]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'ok 2');
   });
 
-  test('curl without the certificate is refused (the check is real)', { skip: hasCurlHttp2 ? false : 'curl with HTTP/2 is not installed' }, async () => {
-    const result = await curl(['--http2', '--cacert', fileURLToPath(new URL('./fixtures/tutorial-cert.pem', import.meta.url)), `https://localhost:${port}/`]);
+  test('curl --http2 --cacert reaches https://[::1]', async (t) => {
+    const clients = realClients(t, ['curl']);
+    if (!clients) return;
+    const v6 = await serverOn(t, '::1', 'ok6');
+    // Not a missing tool: the machine has no IPv6 loopback, which CI cannot install.
+    if (!v6) {
+      t.skip('this machine has no IPv6 loopback (cannot listen on ::1)');
+      return;
+    }
+    const result = await curl(clients.curl, ['--http2', '--cacert', certPath(), '--write-out', ' %{http_version}', `https://[::1]:${v6}/`]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'ok6 2');
+  });
+
+  test('curl without the certificate is refused (the check is real)', async (t) => {
+    const clients = realClients(t, ['curl']);
+    if (!clients) return;
+    const result = await curl(clients.curl, [
+      '--http2',
+      '--cacert',
+      fileURLToPath(new URL('./fixtures/tutorial-cert.pem', import.meta.url)),
+      `https://localhost:${port}/`,
+    ]);
     assert.notEqual(result.code, 0);
   });
 

@@ -3,13 +3,11 @@
 // prints what the README promises. The dependencies are installed once (into the
 // first project) and symlinked into the others to keep the suite fast.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runCli } from './helpers/cli.mjs';
+import { runCli, runCommand } from './helpers/cli.mjs';
 
 const COMBINATIONS = [
   { template: 'example-1', transport: 'h2c' },
@@ -18,55 +16,44 @@ const COMBINATIONS = [
   { template: 'example-2', transport: 'tls' },
 ];
 
-/** Runs a command in its own process group; on timeout the whole group is killed
- *  (npm -> sh -> tsx -> node) and the promise rejects, so nothing outlives the test. */
-function run(command, args, { cwd, env = {}, timeoutMs }) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {}
-      reject(new Error(`${command} ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
-
-/** A port nothing listens on right now (other suites run concurrently). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
+/**
+ * A port for `npm start`'s PORT. The tutorial's program connects to the very port it
+ * asked for, so it cannot take port 0; and a port found free by listening on 0 and
+ * closing can be handed to anyone else (other suites run at the same time) before the
+ * program binds it. So the port comes from below the kernel's ephemeral range, which the
+ * kernel never hands out for port 0 or outgoing connections, and nothing binds it first:
+ * only a program listening there on purpose can collide, and then the caller tries again.
+ */
+function portOutsideEphemeralRange() {
+  let low = 32768;
+  try {
+    low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low;
+  } catch {}
+  const bottom = Math.max(1024, low - 12_000);
+  return bottom + Math.floor(Math.random() * (low - bottom));
 }
 
 describe('init: every template x transport, end to end', { timeout: 300_000 }, () => {
   let root;
+  // npm and tsx keep files in TMPDIR (tsx its compile cache, /tmp/tsx-<uid>): here, a
+  // directory removed with the projects, so the suite leaves no trace in the real one.
+  let scratchEnv;
   const projects = new Map();
 
   before(async () => {
     // A space and non-ASCII characters in the path, as users have.
-    root = join(mkdtempSync(join(tmpdir(), 'h2-setup-e2e-')), 'projects é 1');
+    const scratch = mkdtempSync(join(tmpdir(), 'h2-setup-e2e-'));
+    root = join(scratch, 'projects é 1');
     mkdirSync(root);
+    mkdirSync(join(scratch, 'tmp'));
+    scratchEnv = { TMPDIR: join(scratch, 'tmp') };
     const scaffold = async ({ template, transport }, extra = []) => {
       const name = `${template}-${transport}`;
-      const result = await runCli(['init', name, '--template', template, `--${transport}`, '--json', ...extra], { cwd: root, timeoutMs: 180_000 });
+      const result = await runCli(['init', name, '--template', template, `--${transport}`, '--json', ...extra], {
+        cwd: root,
+        env: scratchEnv,
+        timeoutMs: 180_000,
+      });
       assert.notEqual(result.stdout, '', `init wrote its JSON\n${result.stderr}`);
       projects.set(name, { dir: join(root, name), result });
       return projects.get(name);
@@ -103,13 +90,18 @@ describe('init: every template x transport, end to end', { timeout: 300_000 }, (
     });
 
     test(`${name}: npm run typecheck passes (strict, its own pinned TypeScript)`, async () => {
-      const result = await run('npm', ['run', 'typecheck'], { cwd: projects.get(name).dir, timeoutMs: 120_000 });
+      const result = await runCommand('npm', ['run', 'typecheck'], { cwd: projects.get(name).dir, env: scratchEnv, timeoutMs: 120_000 });
       assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
     });
 
-    test(`${name}: npm start prints the tutorial's lines, client destroyed included`, async () => {
-      const port = await freePort();
-      const result = await run('npm', ['start', '--silent'], { cwd: projects.get(name).dir, env: { PORT: String(port) }, timeoutMs: 60_000 });
+    test(`${name}: npm start prints the tutorial's lines, client destroyed included`, async (t) => {
+      let result;
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        const port = portOutsideEphemeralRange();
+        result = await runCommand('npm', ['start', '--silent'], { cwd: projects.get(name).dir, env: { ...scratchEnv, PORT: String(port) }, timeoutMs: 60_000 });
+        if (result.code === 0 || !/EADDRINUSE/.test(result.stderr)) break;
+        t.diagnostic(`port ${port} is in use by something else; trying another`);
+      }
       assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
       const out = result.stdout;
       if (template === 'example-1') {

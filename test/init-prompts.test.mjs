@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { cliPath, tempDir } from './helpers/cli.mjs';
+import { killProcessTree, newRunMarker } from './helpers/process-tree.mjs';
 import { ptyWrapper, runLineOnPty, shellQuote } from './helpers/pty.mjs';
 
 const ENTER = '\r';
@@ -29,9 +30,10 @@ function runOnPty(args, { cwd, steps = [], env = {}, timeoutMs = 30_000 }) {
   const command = [process.execPath, cliPath, ...args].map(shellQuote).join(' ');
   const [program, programArgs] = ptyWrapper(command);
   return new Promise((resolve, reject) => {
+    const marker = newRunMarker();
     const child = spawn(program, programArgs, {
       cwd,
-      env: { ...process.env, NO_COLOR: '1', TERM: 'xterm', COLUMNS: '200', ...env, CI: '' },
+      env: { ...process.env, NO_COLOR: '1', TERM: 'xterm', COLUMNS: '200', ...env, CI: '', ...marker.env },
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
@@ -46,16 +48,15 @@ function runOnPty(args, { cwd, steps = [], env = {}, timeoutMs = 30_000 }) {
         if (at === -1) break;
         const [, keys] = pending.shift();
         searchFrom = at + 1;
-        // A short pause so the prompt has put the terminal in raw mode and listens.
-        setTimeout(() => child.stdin.write(keys), 150);
+        // No pause needed: inquirer puts the terminal in raw mode and listens before it
+        // draws the question, so once the text is on screen the keys are read as keys.
+        child.stdin.write(keys);
       }
     };
     child.stdout.setEncoding('utf8').on('data', onOutput);
     child.stderr.setEncoding('utf8').on('data', onOutput);
     const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {}
+      killProcessTree(child.pid, marker.id);
       reject(new Error(`h2-setup ${args.join(' ')} on a pty did not finish within ${timeoutMs} ms\noutput: ${stripAnsi(raw)}`));
     }, timeoutMs);
     child.on('error', (error) => {

@@ -1,24 +1,30 @@
 // Shared test helpers: run the real, built CLI as a child process with a time bound,
-// and make throw-away directories that are removed after the test.
+// and make throw-away directories that are removed after the test. Importing this
+// module gives the test file its private HOME, cache and CA root (sandbox.mjs).
+import './sandbox.mjs';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killProcessTree, newRunMarker } from './process-tree.mjs';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const cliPath = join(repoRoot, 'bin', 'h2-setup.cjs');
 
 /**
- * Runs `h2-setup ...args` and resolves with { code, signal, stdout, stderr }.
- * The child is killed (with its process group) if it outlives `timeoutMs`, and the
- * promise then rejects, so a hung CLI fails the test instead of hanging the suite.
+ * Runs `command ...args` in a process group of its own and resolves with
+ * { code, signal, stdout, stderr }. If it outlives `timeoutMs`, or `signal` (an
+ * AbortSignal) aborts first, it and everything it started (the verified program, npm and
+ * its scripts, certutil) are killed, and the promise then rejects, so a hung child fails
+ * the test instead of hanging the suite or leaving processes behind.
  */
-export function runCli(args, { cwd = repoRoot, env = {}, timeoutMs = 30_000, input } = {}) {
+export function runCommand(command, args, { cwd = repoRoot, env = {}, timeoutMs = 30_000, input, signal, label = `${command} ${args.join(' ')}` } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
+    const marker = newRunMarker();
+    const child = spawn(command, args, {
       cwd,
-      env: { ...process.env, NO_COLOR: '1', ...env },
+      env: { ...process.env, NO_COLOR: '1', ...env, ...marker.env },
       stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       detached: true,
     });
@@ -27,21 +33,35 @@ export function runCli(args, { cwd = repoRoot, env = {}, timeoutMs = 30_000, inp
     child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
     if (input !== undefined) child.stdin.end(input);
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {}
-      reject(new Error(`h2-setup ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', (error) => {
+    const stop = (why) => {
+      const killed = killProcessTree(child.pid, marker.id);
+      reject(new Error(`${label} ${why} (killed pids ${killed.join(', ')})\nstdout: ${stdout}\nstderr: ${stderr}`));
+    };
+    const timer = setTimeout(() => stop(`did not finish within ${timeoutMs} ms`), timeoutMs);
+    const onAbort = () => {
       clearTimeout(timer);
+      stop('was aborted');
+    };
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    const settled = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    child.on('error', (error) => {
+      settled();
       reject(error);
     });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+    child.on('close', (code, exitSignal) => {
+      settled();
+      resolve({ code, signal: exitSignal, stdout, stderr });
     });
   });
+}
+
+/** Runs `h2-setup ...args` (the built CLI, on this Node) through runCommand. */
+export function runCli(args, options = {}) {
+  return runCommand(process.execPath, [cliPath, ...args], { label: `h2-setup ${args.join(' ')}`, ...options });
 }
 
 /** A fresh directory under the OS temp dir, removed when the test (t) ends. */

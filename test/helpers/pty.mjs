@@ -1,6 +1,7 @@
 // A pseudo-terminal for tests that need one (prompts, colour), made with util-linux
 // `script` or python3's pty module, since the test runner (and CI) has no TTY.
 import { spawn, spawnSync } from 'node:child_process';
+import { killProcessTree, newRunMarker } from './process-tree.mjs';
 
 const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
 const hasPython = !hasScript && spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;
@@ -25,13 +26,12 @@ export function ptyWrapper(command) {
 export function runLineOnPty(command, { cwd, env = {}, timeoutMs = 30_000 }) {
   const [program, programArgs] = ptyWrapper(command);
   return new Promise((resolve, reject) => {
-    const child = spawn(program, programArgs, { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const marker = newRunMarker();
+    const child = spawn(program, programArgs, { cwd, env: { ...process.env, ...env, ...marker.env }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
     const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {}
+      killProcessTree(child.pid, marker.id);
       reject(new Error(`${command} on a pty did not finish within ${timeoutMs} ms:\n${output}`));
     }, timeoutMs);
     child.on('close', (code) => {
