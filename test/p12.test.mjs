@@ -57,7 +57,7 @@ test('openssl pkcs12 (OpenSSL 3, no -legacy) opens the bundle with the password:
   assert.equal(info.match(/-----BEGIN CERTIFICATE-----/g)?.length, 2, 'the certificate and the CA certificate');
   assert.match(info, /subject=CN = h2-setup development CA/);
   // The key that comes out is the key that went in.
-  const keyPem = /-----BEGIN PRIVATE KEY-----[^]*?-----END PRIVATE KEY-----\n/.exec(opened.stdout)?.[0];
+  const keyPem = /-----BEGIN PRIVATE KEY-----[\s\S]*?-----END PRIVATE KEY-----\n/.exec(opened.stdout)?.[0];
   assert.ok(keyPem, 'a private key in the output');
   assert.deepEqual(createPrivateKey(keyPem).export({ type: 'pkcs8', format: 'der' }), made.privateKey.export({ type: 'pkcs8', format: 'der' }));
 });
