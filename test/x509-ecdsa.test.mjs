@@ -13,6 +13,8 @@ import { defaultClientName, issueLeafCertificate } from '../dist/certs/leaf-cert
 import { loadOrCreateLocalCa } from '../dist/certs/local-ca.js';
 import { loadForge } from '../dist/certs/x509-builder.js';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
+import { dumpDom, ensureChromium } from './helpers/chromium.mjs';
+import { runCli, tempDir } from './helpers/cli.mjs';
 import { fileTempDir, h2Get, hasCurlHttp2, hasOpenssl, run, startH2Server } from './helpers/tls-peers.mjs';
 
 const work = fileTempDir('h2-setup-x509-ecdsa-');
@@ -204,4 +206,29 @@ test('validity: notAfter - notBefore is the asked number of days, and more than 
   const cert = new X509Certificate(pair.certPem);
   assert.equal((Date.parse(cert.validTo) - Date.parse(cert.validFrom)) / 86_400_000, 825);
   assert.throws(() => makePair({ days: 826 }), /825/);
+});
+
+test("headless Chromium's strict certificate parser accepts a CA-signed ECDSA leaf over h2", { timeout: 10 * 60_000 }, async (t) => {
+  const browser = await ensureChromium({ log: (message) => t.diagnostic(message) });
+  if (browser.skip) {
+    t.skip(browser.skip);
+    return;
+  }
+  // The file's CA goes into the temporary HOME's NSS database, where Chromium looks.
+  const installed = await runCli(['certs', '--install-ca'], { env: caEnv.env });
+  assert.equal(installed.code, 0, installed.stderr);
+  const pair = makePair({ signedByCa: true });
+  const { port, refusals } = await startH2Server(t, { key: pair.keyPem, cert: pair.certPem });
+  const page = await dumpDom(browser.chromium, `https://localhost:${port}/`, {
+    home: caEnv.home,
+    userDataDir: tempDir(t, 'h2-setup-chromium-profile-'),
+    timeoutMs: 90_000,
+  });
+  assert.equal(page.timedOut, false, 'chromium did not finish in time');
+  assert.deepEqual(page.leftovers, []);
+  assert.match(
+    page.dom,
+    /alpn=h2 client=none/,
+    `no page (${page.stderr.match(/net::ERR_\w+/)?.[0] ?? 'no net error'}); server refusals: ${refusals.join(', ')}`,
+  );
 });
