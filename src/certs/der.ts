@@ -106,6 +106,7 @@ export function toDer(value: Asn1): Buffer {
 /** Parses DER strictly and whole. BIT STRINGs are left as bytes: forge would otherwise
  *  guess at ASN.1 inside them (a signature can happen to look like some). */
 export function fromDer(der: Buffer): Asn1 {
+  // @types/node-forge declares only the old boolean `strict` argument; forge 1.x takes this options object.
   return forgeAsn1().fromDer(binary(der), { strict: true, parseAllBytes: true, decodeBitStrings: false } as unknown as boolean);
 }
 
