@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import { isIPv4 } from 'node:net';
+import {
+  type Asn1,
+  bitStringBytes,
+  booleanTrue,
+  children,
+  fromDer,
+  ia5String,
+  implicitPrimitive,
+  namedBitString,
+  octetString,
+  oid,
+  sequence,
+  smallInteger,
+  toDer,
+} from './der.js';
+import type { Host } from './hosts.js';
+import { OID } from './oids.js';
+
+/** Certificate extensions (RFC 5280 section 4.2) as DER, for any key type. */
+
+/** Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING } */
+function extension(extnId: string, critical: boolean, value: Asn1): Asn1 {
+  return sequence([oid(extnId), ...(critical ? [booleanTrue()] : []), octetString(toDer(value))]);
+}
+
+/** Critical, as the CA/Browser Forum asks; a leaf's is an empty SEQUENCE (cA defaults to FALSE,
+ *  and DER leaves defaults out). */
+export function basicConstraints(options: { ca: false } | { ca: true; pathLength: number }): Asn1 {
+  return extension(OID.basicConstraints, true, sequence(options.ca ? [booleanTrue(), smallInteger(options.pathLength)] : []));
+}
+
+export const KEY_USAGE_BITS = {
+  digitalSignature: 0,
+  nonRepudiation: 1,
+  keyEncipherment: 2,
+  dataEncipherment: 3,
+  keyAgreement: 4,
+  keyCertSign: 5,
+  cRLSign: 6,
+} as const;
+export type KeyUsage = keyof typeof KEY_USAGE_BITS;
+
+export function keyUsage(usages: readonly KeyUsage[]): Asn1 {
+  return extension(OID.keyUsage, true, namedBitString(usages.map((usage) => KEY_USAGE_BITS[usage])));
+}
+
+export type ExtendedKeyUsage = 'serverAuth' | 'clientAuth';
+export function extendedKeyUsage(purposes: readonly ExtendedKeyUsage[]): Asn1 {
+  return extension(OID.extKeyUsage, false, sequence(purposes.map((purpose) => oid(OID[purpose]))));
+}
+
+/** GeneralName dNSName is [2] IA5String, iPAddress [7] the 4 or 16 address octets. */
+export function subjectAltName(hosts: readonly Host[]): Asn1 {
+  return extension(
+    OID.subjectAltName,
+    false,
+    sequence(hosts.map((host) => (host.kind === 'ip' ? implicitPrimitive(7, ipAddressBytes(host.value)) : withTag(ia5String(host.value), 2)))),
+  );
+}
+
+function withTag(value: Asn1, tagNumber: number): Asn1 {
+  return implicitPrimitive(tagNumber, Buffer.from(value.value as string, 'binary'));
+}
+
+/** The octets of an IPv4 or IPv6 address in the forms hosts.ts produces. */
+export function ipAddressBytes(address: string): Buffer {
+  if (isIPv4(address)) return Buffer.from(address.split('.').map(Number));
+  const [head = '', tail] = address.split('::');
+  const groups = (part: string | undefined) => (part ? part.split(':') : []);
+  const left = groups(head);
+  const right = groups(tail);
+  const missing = 8 - left.length - right.length;
+  const all = tail === undefined ? left : [...left, ...Array<string>(missing).fill('0'), ...right];
+  if (all.length !== 8 || !all.every((group) => /^[0-9a-f]{1,4}$/i.test(group))) throw new Error(`not an IP address: ${address}`);
+  const bytes = Buffer.alloc(16);
+  for (const [index, group] of all.entries()) bytes.writeUInt16BE(Number.parseInt(group, 16), index * 2);
+  return bytes;
+}
+
+/** RFC 5280 4.2.1.2 method (1): the SHA-1 of the subjectPublicKey BIT STRING's bytes, what
+ *  OpenSSL and mkcert compute, so chain builders can match a leaf to its CA by it. */
+export function keyIdentifierOf(subjectPublicKeyInfo: Buffer): Buffer {
+  const [, subjectPublicKey] = children(fromDer(subjectPublicKeyInfo), 'SubjectPublicKeyInfo');
+  return createHash('sha1').update(bitStringBytes(subjectPublicKey, 'subjectPublicKey')).digest();
+}
+
+export function subjectKeyIdentifier(keyIdentifier: Buffer): Asn1 {
+  return extension(OID.subjectKeyIdentifier, false, octetString(keyIdentifier));
+}
+
+/** AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING } */
+export function authorityKeyIdentifier(keyIdentifier: Buffer): Asn1 {
+  return extension(OID.authorityKeyIdentifier, false, sequence([implicitPrimitive(0, keyIdentifier)]));
+}
