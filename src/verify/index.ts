@@ -164,5 +164,6 @@ function toEntry(event: ProbeEvent, startedAt: number, show: (location: string) 
   const entry = { at: round(t - startedAt), ...rest } as TimelineEntry;
   if ('location' in entry && typeof entry.location === 'string') entry.location = show(entry.location);
   if ('compileLocation' in entry && typeof entry.compileLocation === 'string') entry.compileLocation = show(entry.compileLocation);
+  if ('file' in entry && typeof entry.file === 'string') entry.file = show(entry.file);
   return entry;
 }

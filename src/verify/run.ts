@@ -55,6 +55,7 @@ const MAX_OUTPUT = 1 << 20;
 // After the program's exit (or its kill at the timeout), how long its pipes may take to drain
 // before they are cut; also the bound on waiting for the exit itself after a SIGKILL.
 const DRAIN_MS = 500;
+const ESBUILD_SERVICE = /[\\/]esbuild(?:\.exe)? --service=/;
 
 export function startProgram(request: RunRequest): RunningProgram {
   const startedAt = performance.timeOrigin + performance.now();
@@ -85,7 +86,11 @@ export function startProgram(request: RunRequest): RunningProgram {
   const stop = () => {
     if (pid === undefined) return;
     familyStopped = true;
-    for (const found of stopFamily(pid, startedPids)) if (!stopped.some((known) => known.pid === found.pid)) stopped.push(found);
+    for (const found of stopFamily(pid, startedPids)) {
+      // esbuild's service, which typescript-hooks.ts started in the program: ours, not the program's.
+      if (found.command && ESBUILD_SERVICE.test(found.command)) continue;
+      if (!stopped.some((known) => known.pid === found.pid)) stopped.push(found);
+    }
   };
 
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {

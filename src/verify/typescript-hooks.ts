@@ -111,7 +111,10 @@ export async function load(url: string, context: object, next: NextLoad) {
     const message = first?.text ?? (error as Error).message;
     // esbuild counts columns from 0, editors and Node from 1.
     send({ type: 'compile-error', file, line: location?.line ?? null, column: location ? location.column + 1 : null, message });
-    throw new SyntaxError(`${file}${location ? `:${location.line}:${location.column + 1}` : ''}: ${message}`);
+    const failure = new SyntaxError(`${file}${location ? `:${location.line}:${location.column + 1}` : ''}: ${message}`);
+    // What Node prints for it names the user's file, not these hooks.
+    failure.stack = `SyntaxError: ${failure.message}`;
+    throw failure;
   }
   const ms = Math.round((performance.now() - started) * 10) / 10;
   send({ type: 'transpiled', file, ms, cached: false, esbuild: esbuild.version });
