@@ -20,7 +20,7 @@ async function waitUntilGone(pid, ms = 3000) {
   return !isAlive(pid);
 }
 
-describe('verify is judged by what Node did', { timeout: 60_000 }, () => {
+describe('verify is judged by what Node did', { timeout: 120_000 }, () => {
   test("a program that emits 'close' on a live session itself does not pass", async (t) => {
     const dir = program(
       t,
@@ -67,12 +67,13 @@ console.log('detached pid ' + child.pid);
 setInterval(() => {}, 1000);
 `,
     );
-    const timeout = 4000;
+    const timeout = 10000;
     const { code, json } = await verifyJson([dir, '--timeout', String(timeout)]);
     assert.equal(code, 1);
     assert.equal(json.failure, 'hung');
     assert.equal(json.timedOut, true);
-    assert.ok(json.durationMs < timeout + 1500, `${json.durationMs} ms`);
+    // About a second of grace; more only for a machine so loaded its timers fire late.
+    assert.ok(json.durationMs < timeout + 2500, `${json.durationMs} ms`);
     const pid = Number(/detached pid (\d+)/.exec(json.stdout)?.[1]);
     assert.ok(pid > 0, json.stdout);
     assert.ok(

@@ -23,17 +23,17 @@ function assertPassed({ code, json }) {
   assert.equal(ran?.side, 'server');
 }
 
-describe('every way to get a server session counts', { concurrency: 3, timeout: 120_000 }, () => {
+describe('every way to get a server session counts', { concurrency: 3, timeout: 240_000 }, () => {
   for (const name of ['handshake', 'compat', 'server-listener-only', 'worker-session']) {
     test(name, async (t) => {
-      const result = await verifyJson([project(t, name), '--timeout', '8000']);
+      const result = await verifyJson([project(t, name), '--timeout', '20000']);
       assertPassed(result);
     });
   }
 
   for (const method of ['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']) {
     test(`'session' and 'close' listened to with ${method}()`, async (t) => {
-      const result = await verifyJson([project(t, 'session-methods'), '--timeout', '8000'], { env: { SESSION_METHOD: method } });
+      const result = await verifyJson([project(t, 'session-methods'), '--timeout', '20000'], { env: { SESSION_METHOD: method } });
       assertPassed(result);
       const added = result.json.timeline.find((entry) => entry.type === 'listener-added' && entry.event === 'close');
       assert.equal(added.side, 'server');
@@ -41,7 +41,7 @@ describe('every way to get a server session counts', { concurrency: 3, timeout: 
   }
 
   test('the server session in a worker thread is seen', async (t) => {
-    const { json } = await verifyJson([project(t, 'worker-session'), '--timeout', '8000']);
+    const { json } = await verifyJson([project(t, 'worker-session'), '--timeout', '20000']);
     const closed = json.timeline.find((entry) => entry.type === 'session-closed' && entry.side === 'server');
     assert.ok(closed, 'session-closed from the worker');
     assert.ok(closed.session > 1_000_000, 'numbered in the worker thread');
@@ -49,10 +49,10 @@ describe('every way to get a server session counts', { concurrency: 3, timeout: 
   });
 });
 
-describe('the program sees itself as node or tsx would show it', { concurrency: 2, timeout: 60_000 }, () => {
+describe('the program sees itself as node or tsx would show it', { concurrency: 2, timeout: 120_000 }, () => {
   test('ES module main guard: process.argv[1] === fileURLToPath(import.meta.url)', async (t) => {
     const dir = project(t, 'main-guard-esm');
-    const result = await verifyJson([dir, '--timeout', '8000']);
+    const result = await verifyJson([dir, '--timeout', '20000']);
     assertPassed(result);
     const self = JSON.parse(/SELF (.*)/.exec(result.json.stdout)[1]);
     const file = join(dir, 'index.ts');
@@ -64,7 +64,7 @@ describe('the program sees itself as node or tsx would show it', { concurrency: 
 
   test('CommonJS: require.main === module, __filename', async (t) => {
     const dir = project(t, 'main-guard-cjs');
-    const result = await verifyJson([dir, '--timeout', '8000']);
+    const result = await verifyJson([dir, '--timeout', '20000']);
     assertPassed(result);
     const self = JSON.parse(/SELF (.*)/.exec(result.json.stdout)[1]);
     const file = join(dir, 'index.ts');
@@ -73,9 +73,9 @@ describe('the program sees itself as node or tsx would show it', { concurrency: 
   });
 });
 
-describe('only what Node did counts', { concurrency: 3, timeout: 120_000 }, () => {
+describe('only what Node did counts', { concurrency: 3, timeout: 240_000 }, () => {
   test("session.destroy(), then the program's own emit('close'), then exit(0): fails", async (t) => {
-    const { code, json } = await verifyJson([project(t, 'self-emit-close'), '--timeout', '8000']);
+    const { code, json } = await verifyJson([project(t, 'self-emit-close'), '--timeout', '20000']);
     assert.equal(code, 1);
     assert.equal(json.failure, 'close-never-fired', json.reason);
     assert.match(json.reason, /called session\.emit\('close'\) itself \(index\.ts:13:\d+\)/);
@@ -85,14 +85,14 @@ describe('only what Node did counts', { concurrency: 3, timeout: 120_000 }, () =
   });
 
   test("a 'close' listener only on the client session: fails", async (t) => {
-    const { code, json } = await verifyJson([project(t, 'client-listener-only'), '--timeout', '8000']);
+    const { code, json } = await verifyJson([project(t, 'client-listener-only'), '--timeout', '20000']);
     assert.equal(code, 1);
     assert.equal(json.failure, 'listener-on-wrong-object', json.reason);
     assert.match(json.reason, /is on the client session/);
   });
 
   test('a real close, then a non-zero exit: fails', async (t) => {
-    const { code, json } = await verifyJson([project(t, 'nonzero-exit'), '--timeout', '8000']);
+    const { code, json } = await verifyJson([project(t, 'nonzero-exit'), '--timeout', '20000']);
     assert.equal(code, 1);
     assert.equal(json.failure, 'nonzero-exit', json.reason);
     assert.equal(json.exitCode, 3);
@@ -100,14 +100,14 @@ describe('only what Node did counts', { concurrency: 3, timeout: 120_000 }, () =
   });
 
   test("the 'close' listener added after the session closed: fails", async (t) => {
-    const { code, json } = await verifyJson([project(t, 'late-listener'), '--timeout', '8000']);
+    const { code, json } = await verifyJson([project(t, 'late-listener'), '--timeout', '20000']);
     assert.equal(code, 1);
     assert.equal(json.failure, 'listener-never-ran', json.reason);
     assert.match(json.reason, /after the session had already closed/);
   });
 
   test('an exception the program handled is reported, and the run passes', async (t) => {
-    const result = await verifyJson([project(t, 'handled-exception'), '--timeout', '8000']);
+    const result = await verifyJson([project(t, 'handled-exception'), '--timeout', '20000']);
     assertPassed(result);
     assert.match(result.json.summary, /caught an exception in its own process\.on\('uncaughtException'\): Error: a handled failure \(at index\.ts:\d+:\d+\)/);
     const caught = result.json.timeline.find((entry) => entry.type === 'uncaught');
@@ -115,7 +115,7 @@ describe('only what Node did counts', { concurrency: 3, timeout: 120_000 }, () =
   });
 
   test('server.close() alone: Node 24+ closes the session (pass), Node 20-23 does not (fail), and the report says why', async (t) => {
-    const { code, json } = await verifyJson([project(t, 'server-close-only'), '--timeout', '4000']);
+    const { code, json } = await verifyJson([project(t, 'server-close-only'), '--timeout', '10000']);
     if (nodeMajor >= 24) {
       assert.equal(code, 0, json.reason);
       assert.match(json.summary, /Node closed the session because the program called server\.close\(\).*on Node 20-23 the session would stay open/);
@@ -130,10 +130,10 @@ describe('only what Node did counts', { concurrency: 3, timeout: 120_000 }, () =
   });
 });
 
-describe('nothing the program started outlives verify, and verify outlives no timeout', { concurrency: 2, timeout: 60_000 }, () => {
+describe('nothing the program started outlives verify, and verify outlives no timeout', { concurrency: 2, timeout: 120_000 }, () => {
   for (const stdio of ['inherit', 'ignore']) {
     test(`a detached child (stdio: '${stdio}') after a normal exit: reported and stopped, exit 0 reported`, async (t) => {
-      const timeout = 8000;
+      const timeout = 20000;
       const { code, json } = await verifyJson([project(t, 'detached-child'), '--timeout', String(timeout)], { env: { CHILD_STDIO: stdio } });
       assert.equal(code, 0, json.reason);
       assert.equal(json.exitCode, 0);
