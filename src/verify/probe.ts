@@ -130,6 +130,22 @@ function sourceLocation(file: string, line: number, column: number): string {
   return `${file.startsWith('file:') ? fileURLToPath(file) : file}:${line}:${column}`;
 }
 
+/** The structured call sites above `below` (whatever the program set Error's options to). */
+function callSites(below: AnyFunction, limit: number): CallSite[] {
+  const savedPrepare = Error.prepareStackTrace;
+  const savedLimit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = limit;
+    Error.prepareStackTrace = (_error, sites) => sites;
+    const holder: { stack?: unknown } = {};
+    Error.captureStackTrace(holder, below);
+    return (holder.stack as CallSite[] | undefined) ?? [];
+  } finally {
+    Error.prepareStackTrace = savedPrepare;
+    Error.stackTraceLimit = savedLimit;
+  }
+}
+
 /**
  * The program's location that made the current call, or null when the call came from Node's
  * internals (e.g. `server.close(cb)` registering cb, http2 core closing a session on GOAWAY).
@@ -138,20 +154,7 @@ function sourceLocation(file: string, line: number, column: number): string {
  * 'close')` is the program listening through a public helper.
  */
 function callerLocation(): { caller: Caller; location: string | null } {
-  const savedPrepare = Error.prepareStackTrace;
-  const savedLimit = Error.stackTraceLimit;
-  let sites: CallSite[] = [];
-  try {
-    Error.stackTraceLimit = 30;
-    Error.prepareStackTrace = (_error, callSites) => callSites;
-    const holder: { stack?: unknown } = {};
-    Error.captureStackTrace(holder, callerLocation);
-    sites = (holder.stack as CallSite[] | undefined) ?? [];
-  } finally {
-    Error.prepareStackTrace = savedPrepare;
-    Error.stackTraceLimit = savedLimit;
-  }
-  for (const site of sites) {
+  for (const site of callSites(callerLocation, 30)) {
     const file = site.getFileName();
     if (!file || isProbeFile(file) || file === 'node:events') continue;
     if (file.startsWith('node:')) return { caller: 'node', location: null };
@@ -220,20 +223,7 @@ function isRealClose(obj: Emitter, target: ListenerTarget): boolean {
  * (or a timer's or nextTick's, for a bound emit), never http2 core's.
  */
 function emittedByHttp2Core(): boolean {
-  const savedPrepare = Error.prepareStackTrace;
-  const savedLimit = Error.stackTraceLimit;
-  let sites: CallSite[] = [];
-  try {
-    Error.stackTraceLimit = 10;
-    Error.prepareStackTrace = (_error, callSites) => callSites;
-    const holder: { stack?: unknown } = {};
-    Error.captureStackTrace(holder, emittedByHttp2Core);
-    sites = (holder.stack as CallSite[] | undefined) ?? [];
-  } finally {
-    Error.prepareStackTrace = savedPrepare;
-    Error.stackTraceLimit = savedLimit;
-  }
-  for (const site of sites) {
+  for (const site of callSites(emittedByHttp2Core, 10)) {
     const file = site.getFileName();
     if (file && isProbeFile(file)) continue;
     return file === 'node:internal/http2/core';
