@@ -3,9 +3,10 @@
 // Both arms run the program to completion on a free port with NODE_EXTRA_CA_CERTS unset.
 // Usage: node bench/verify.mjs [runs]
 //
-// Two figures: warm (esbuild's output comes from the per-user cache, as on every verify of
-// an unchanged project after the first) and cold (cache off with H2_SETUP_CACHE_DIR='', so
-// every run loads esbuild and transpiles, overlapped with the child's start-up).
+// Two figures: warm (h2-setup's per-user cache on, as on every verify of an unchanged project
+// after the first: Node 20 takes esbuild's output from it, Node 22.6+ its own compile cache)
+// and cold (cache off with H2_SETUP_CACHE_DIR='': on Node 20 the program's module hooks load
+// esbuild and transpile on every run; on Node 24+ Node compiles its type stripper anew).
 
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

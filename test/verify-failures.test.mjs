@@ -19,7 +19,7 @@ describe('verify fails with the right reason', { concurrency: 3 }, () => {
     test(name, async (t) => {
       const dir = project(t, name);
       const before = snapshot(dir);
-      const { code, json } = await verifyJson([dir, '--timeout', '5000']);
+      const { code, json } = await verifyJson([dir, '--timeout', '20000']);
       assert.equal(code, 1, JSON.stringify(json.reason));
       assert.equal(json.passed, false);
       assert.equal(json.failure, failure, json.reason);
@@ -40,7 +40,8 @@ describe('verify fails with the right reason', { concurrency: 3 }, () => {
     assert.equal(code, 1);
     assert.equal(json.failure, 'did-not-compile');
     if (json.typescript.mode === 'esbuild') {
-      assert.equal(json.exitCode, null, 'never started');
+      // Transpiled as it loads: Node started, and the program's first file did not compile.
+      assert.notEqual(json.exitCode, 0);
       assert.match(json.reason, /did not compile: index\.ts:4:35: Unexpected ";"/);
       assert.deepEqual(json.compileError, { file: 'index.ts', line: 4, column: 35, message: 'Unexpected ";"' });
     } else {
@@ -59,10 +60,10 @@ describe('verify fails with the right reason', { concurrency: 3 }, () => {
 
   test('never closes because a stream stays open: stopped at the timeout, says what was open', async (t) => {
     const dir = project(t, 'stream-stays-open');
-    const started = Date.now();
-    const { code, json } = await verifyJson([dir, '--timeout', '1500']);
+    const { code, json } = await verifyJson([dir, '--timeout', '10000']);
     assert.equal(code, 1);
-    assert.ok(Date.now() - started < 10_000);
+    // The timeout plus about a second (more only on a machine so loaded its timers fire late).
+    assert.ok(json.durationMs < 10000 + 2500, `${json.durationMs} ms`);
     assert.equal(json.failure, 'hung');
     assert.equal(json.timedOut, true);
     assert.match(json.reason, /'close' event never fired/);
@@ -73,11 +74,11 @@ describe('verify fails with the right reason', { concurrency: 3 }, () => {
 
   test('hangs: killed at the timeout with everything it started, port free again', async (t) => {
     const dir = project(t, 'hangs');
-    const result = await runVerify([dir, '--timeout', '1000', '--json']);
+    const result = await runVerify([dir, '--timeout', '8000', '--json']);
     const json = JSON.parse(result.stdout);
     assert.equal(result.code, 1);
     assert.equal(json.failure, 'hung');
-    assert.match(json.reason, /hung and was stopped at the timeout \(1000 ms\)/);
+    assert.match(json.reason, /hung and was stopped at the timeout \(8000 ms\)/);
     assert.equal(json.signal, 'SIGKILL');
     const helper = Number(/helper pid (\d+)/.exec(json.stdout)?.[1]);
     assert.ok(helper > 0, json.stdout);
@@ -89,7 +90,7 @@ describe('verify fails with the right reason', { concurrency: 3 }, () => {
     assert.equal(isAlive(program), false, 'program process left behind');
     assert.equal(await portIsFree(json.port), true, 'port is free again');
     // The text report says the same in words.
-    const text = await runVerify([dir, '--timeout', '500']);
+    const text = await runVerify([dir, '--timeout', '8000']);
     assert.equal(text.code, 1);
     assert.match(text.stdout, /stopped at the timeout: the program and everything it started were killed/);
     assert.match(text.stdout, /\nFAIL: it hung/);

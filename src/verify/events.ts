@@ -41,6 +41,8 @@ export type ProbeEvent =
       openStreams: number;
     }
   | { type: 'session-closed'; t: number; session: number; side: Side }
+  /** the program called emit('close') on the session itself: not Node's event, never counted */
+  | { type: 'session-close-emitted-by-program'; t: number; session: number; side: Side; location: string | null }
   | { type: 'stream-opened'; t: number; session: number; stream: number; side: Side; method: string | null; path: string | null }
   | { type: 'response'; t: number; session: number; stream: number; side: Side; status: number | null }
   | { type: 'data'; t: number; session: number; stream: number; side: Side; bytes: number; text: string }
@@ -73,7 +75,15 @@ export type ProbeEvent =
       location: string | null;
       /** "file:line" head Node puts on a SyntaxError raised while compiling a module */
       compileLocation: string | null;
+      /** the program has its own 'uncaughtException' handler: it caught this and went on */
+      handled: boolean;
     }
+  /** a process the program started (from any thread), so that none outlives the run */
+  | { type: 'child-started'; t: number; pid: number; detached: boolean; command: string }
+  /** the module hooks transpiled a TypeScript file as it loaded (Node 20) */
+  | { type: 'transpiled'; t: number; file: string; ms: number | null; cached: boolean; esbuild: string | null }
+  /** a TypeScript file the program loads did not compile */
+  | { type: 'compile-error'; t: number; file: string; line: number | null; column: number | null; message: string }
   | { type: 'exit'; t: number; code: number };
 
 export type ProbeEventType = ProbeEvent['type'];

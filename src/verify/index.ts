@@ -8,19 +8,18 @@
  * Start-up matters (the whole run is compared against plain `node`): only what is needed to
  * start the program is imported up front; the modules that judge and explain the run are
  * imported after the child is spawned, so loading them overlaps the program's own start, and
- * esbuild is loaded only when the entry is TypeScript on a Node that cannot strip types.
+ * esbuild is loaded only by the program's module hooks, when the entry is TypeScript on a
+ * Node that cannot strip types and the cache has no output for it.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { displayPath } from '../paths.js';
 import type { ProbeEvent } from './events.js';
 import { findFreePort } from './free-port.js';
 import type { FailureKind } from './judge.js';
-import type { ModuleFormat } from './module-format.js';
+import { chooseFormat, type ModuleFormat } from './module-format.js';
 import { checkVerifyOptions, type VerifyOptions } from './options.js';
-import type { RunOutcome } from './run.js';
-import type { CompileError } from './transpile.js';
+import type { StoppedProcess } from './process-family.js';
+import type { RunningProgram, RunOutcome } from './run.js';
 import type { TutorialLine } from './tutorial-lines.js';
 import type { TypeScriptMode } from './typescript-mode.js';
 
@@ -50,8 +49,9 @@ export interface VerifyResult {
     nodeFlags: string[];
     format: ModuleFormat | null;
     esbuild: string | null;
+    /** esbuild's time for the files it transpiled this run; null when none was */
     transpileMs: number | null;
-    /** esbuild's output for this very entry came from the cache: no transpile this run */
+    /** every TypeScript file's JavaScript came from the cache: no esbuild this run */
     cached: boolean;
   };
   exitCode: number | null;
@@ -59,8 +59,10 @@ export interface VerifyResult {
   timedOut: boolean;
   durationMs: number;
   timeline: TimelineEntry[];
+  /** processes the program started that were still running when it ended, and were stopped */
+  stopped: StoppedProcess[];
   tutorialLines: TutorialLine[];
-  compileError: CompileError | null;
+  compileError: { file: string; line: number | null; column: number | null; message: string } | null;
   stdout: string;
   stderr: string;
 }
@@ -76,97 +78,56 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
   // Finding a free port waits on the event loop (listen, close); the modules that start the
   // program load meanwhile instead of after it.
   const portSearch = checked.port === null ? findFreePort() : Promise.resolve(checked.port);
-  const [{ chooseRunner }, { chooseFormat }, { startProgram }, { cacheSlot, nodeCompileCacheDirectory }] = await Promise.all([
+  const [{ chooseRunner }, { startProgram }, { cacheDirectory, nodeCompileCacheDirectory }, { stopOnInterrupt }] = await Promise.all([
     import('./typescript-mode.js'),
-    import('./module-format.js'),
     import('./run.js'),
     import('./transpile-cache.js'),
+    import('./interrupt.js'),
   ]);
   const runner = chooseRunner(checked.entryPath);
   const port = await portSearch;
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
+  const nodeFlags = [...runner.nodeFlags];
   if (runner.mode === 'node-strip-types') {
     const compileCache = nodeCompileCacheDirectory(env);
     if (compileCache) env.NODE_COMPILE_CACHE = compileCache;
+  } else if (runner.mode === 'esbuild') {
+    // The probe registers typescript-hooks.ts: every TypeScript file is transpiled as it
+    // loads, and the program runs as its own file, with its source map for locations.
+    env.H2_SETUP_VERIFY_TRANSPILE = '1';
+    env.H2_SETUP_VERIFY_CACHE_DIR = cacheDirectory() ?? '';
+    nodeFlags.unshift('--enable-source-maps');
   }
 
-  const typescript: VerifyResult['typescript'] = {
-    mode: runner.mode,
-    nodeFlags: runner.nodeFlags,
-    format: null,
-    esbuild: null,
-    transpileMs: null,
-    cached: false,
-  };
-  let outcome: RunOutcome | null = null;
-  let compileError: CompileError | null = null;
-  // Started once the child is running (see the top of this file).
-  let afterwards!: Promise<[typeof import('./state.js'), typeof import('./judge.js'), typeof import('./tutorial-lines.js')]>;
-  const loadJudging = () => {
-    afterwards = Promise.all([import('./state.js'), import('./judge.js'), import('./tutorial-lines.js')]);
-  };
-
-  if (runner.mode === 'esbuild') {
-    const source = readFileSync(checked.entryPath, 'utf8');
-    // The output file name depends on the format, which the child must know at spawn.
-    const format = chooseFormat(checked.entryPath, source);
-    typescript.format = format;
-    const slot = cacheSlot({ entryPath: checked.entryPath, source, format });
-    const tempDir = slot ? null : mkdtempSync(join(tmpdir(), 'h2-setup-verify-'));
-    const outFile = slot?.outFile ?? join(tempDir as string, format === 'esm' ? 'entry.mjs' : 'entry.cjs');
-    typescript.cached = slot?.hit ?? false;
-    try {
-      const program = startProgram({
-        cwd: checked.dir,
-        file: outFile,
-        nodeFlags: ['--enable-source-maps', ...runner.nodeFlags],
-        probeUrl: PROBE_URL,
-        env,
-        timeoutMs: checked.timeoutMs,
-        waitForGo: !slot?.hit,
-        onInterrupt: () => {
-          if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-        },
-      });
-      loadJudging();
-      if (!slot?.hit) {
-        const { transpile } = await import('./transpile.js');
-        const compiled = await transpile({ dir: checked.dir, entryPath: checked.entryPath, outFile, format });
-        typescript.esbuild = compiled.esbuild;
-        typescript.transpileMs = compiled.ms;
-        if (compiled.ok) {
-          slot?.store(compiled.inputs);
-          program.go();
-        } else {
-          compileError = compiled.error;
-          program.abort();
-        }
-      }
-      outcome = await program.done;
-    } finally {
-      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-    }
-  } else {
-    const program = startProgram({
-      cwd: checked.dir,
-      file: checked.entryPath,
-      nodeFlags: runner.nodeFlags,
-      probeUrl: PROBE_URL,
-      env,
-      timeoutMs: checked.timeoutMs,
-      waitForGo: false,
-    });
-    loadJudging();
+  let program: RunningProgram | undefined;
+  const release = stopOnInterrupt(() => program?.stop());
+  let outcome: RunOutcome;
+  let judging: Promise<[typeof import('./state.js'), typeof import('./judge.js'), typeof import('./tutorial-lines.js')]>;
+  try {
+    // The one place the program is started, whatever runs it.
+    program = startProgram({ cwd: checked.dir, file: checked.entryPath, nodeFlags, probeUrl: PROBE_URL, env, timeoutMs: checked.timeoutMs });
+    // Loaded while the program starts (see the top of this file).
+    judging = Promise.all([import('./state.js'), import('./judge.js'), import('./tutorial-lines.js')]);
     outcome = await program.done;
+  } finally {
+    release();
   }
-  const [{ summarize }, { judge }, { checkTutorialLines }] = await afterwards;
+  const [{ summarize }, { judge }, { checkTutorialLines }] = await judging;
 
   const show = (location: string) => displayPath(location, checked.dir);
-  // ProbeEvent and the judging modules are loaded by now.
   const state = summarize(outcome.events);
-  const verdict = judge({ state, outcome, compileError, show, port, timeoutMs: checked.timeoutMs, dir: checked.dir });
-  const compiledAway = compileError !== null;
+  const compileError = state.compileErrors[0] ?? null;
+  const verdict = judge({ state, outcome, show, port, timeoutMs: checked.timeoutMs, dir: checked.dir });
   const startedAt = outcome.startedAt;
+  const transpiled = state.transpiled;
+  const typescript: VerifyResult['typescript'] = {
+    mode: runner.mode,
+    nodeFlags,
+    format: runner.mode === 'esbuild' ? chooseFormat(checked.entryPath, readFileSync(checked.entryPath, 'utf8')) : null,
+    esbuild: transpiled.find((file) => file.esbuild !== null)?.esbuild ?? null,
+    transpileMs: transpiled.some((file) => file.ms !== null) ? round(transpiled.reduce((sum, file) => sum + (file.ms ?? 0), 0)) : null,
+    cached: transpiled.length > 0 && transpiled.every((file) => file.cached),
+  };
 
   return {
     passed: verdict.passed,
@@ -179,13 +140,14 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
     timeoutMs: checked.timeoutMs,
     node: process.version,
     typescript,
-    exitCode: compiledAway ? null : outcome.exitCode,
-    signal: compiledAway ? null : outcome.signal,
+    exitCode: outcome.exitCode,
+    signal: outcome.signal,
     timedOut: outcome.timedOut,
     durationMs: outcome.durationMs,
     timeline: outcome.events.map((event) => toEntry(event, startedAt, show)),
+    stopped: outcome.stopped,
     tutorialLines: checkTutorialLines(outcome.stdout, state),
-    compileError: compileError && { ...compileError, file: compileError.file && show(compileError.file) },
+    compileError: compileError && { file: show(compileError.file), line: compileError.line, column: compileError.column, message: compileError.message },
     stdout: outcome.stdout,
     stderr: outcome.stderr,
   };
@@ -196,5 +158,6 @@ function toEntry(event: ProbeEvent, startedAt: number, show: (location: string) 
   const entry = { at: round(t - startedAt), ...rest } as TimelineEntry;
   if ('location' in entry && typeof entry.location === 'string') entry.location = show(entry.location);
   if ('compileLocation' in entry && typeof entry.compileLocation === 'string') entry.compileLocation = show(entry.compileLocation);
+  if ('file' in entry && typeof entry.file === 'string') entry.file = show(entry.file);
   return entry;
 }

@@ -8,7 +8,6 @@ import { basename } from 'node:path';
 import type { ProbeEvent } from './events.js';
 import type { RunOutcome } from './run.js';
 import { type ListenerState, stillOpen, type TimelineState } from './state.js';
-import type { CompileError } from './transpile.js';
 
 export type FailureKind =
   | 'did-not-compile'
@@ -37,12 +36,13 @@ export interface Verdict {
 export interface JudgeInput {
   state: TimelineState;
   outcome: RunOutcome | null;
-  compileError: CompileError | null;
   /** turns an absolute file:line:col into what the user sees (relative to the project) */
   show: (location: string) => string;
   port: number;
   timeoutMs: number;
   dir: string;
+  /** the Node major version the program ran on (the verifier's own) */
+  nodeMajor?: number;
 }
 
 function fail(failure: FailureKind, reason: string): Verdict {
@@ -54,14 +54,56 @@ function exitWords(outcome: RunOutcome): string {
   return `exited with code ${outcome.exitCode ?? '?'}`;
 }
 
-function openList(state: TimelineState): string {
+function openList(state: TimelineState, nodeMajor: number): string {
   const open = stillOpen(state);
   const waiting = state.sessions.some(
     (session) => session.side === 'server' && !session.closed && session.closeCalls.some((call) => call.method === 'close' && call.by === 'program'),
   );
   // The classic way to never see 'close': close() is graceful and waits for open streams.
   const why = waiting ? '; session.close() was called, but it waits until every open stream has ended' : '';
-  return `${open.length > 0 ? `still open: ${open.join(', ')}` : 'nothing http2 was left open'}${why}`;
+  return `${open.length > 0 ? `still open: ${open.join(', ')}` : 'nothing http2 was left open'}${why}${serverCloseNote(state, nodeMajor)}`;
+}
+
+/** Node 24 changed what server.close() does to open sessions (nodejs/node#57586: it sends
+ *  GOAWAY and closes them); before, it only stops new ones. */
+export const NODE_CLOSES_SESSIONS_ON_SERVER_CLOSE = 24;
+
+/** On Node 20-23, a program relying on server.close() to end its sessions waits forever. */
+function serverCloseNote(state: TimelineState, nodeMajor: number): string {
+  if (nodeMajor >= NODE_CLOSES_SESSIONS_ON_SERVER_CLOSE) return '';
+  const reliesOnServerClose = state.servers.some(
+    (server) =>
+      server.closeCalls.some((call) => call.by === 'program') &&
+      state.sessions.some((session) => session.side === 'server' && session.server === server.id && !session.closed),
+  );
+  return reliesOnServerClose
+    ? `; server.close() was called, but on Node ${nodeMajor} it only stops new sessions and leaves open ones open (Node ${NODE_CLOSES_SESSIONS_ON_SERVER_CLOSE} and later close them): call session.close() too`
+    : '';
+}
+
+/** On Node 24+, a session Node closed because of server.close() would stay open on Node 20-23. */
+function closedByServerCloseNote(state: TimelineState, session: number | null, nodeMajor: number): string {
+  if (nodeMajor < NODE_CLOSES_SESSIONS_ON_SERVER_CLOSE) return '';
+  const closed = state.sessions.find((candidate) => candidate.id === session);
+  if (!closed || closed.closeCalls.length === 0 || closed.closeCalls.some((call) => call.by === 'program')) return '';
+  const server = state.servers.find((candidate) => candidate.id === closed.server);
+  if (!server?.closeCalls.some((call) => call.by === 'program')) return '';
+  return ` (Node closed the session because the program called server.close(): Node ${NODE_CLOSES_SESSIONS_ON_SERVER_CLOSE} and later do; on Node 20-23 the session would stay open and this program would not pass)`;
+}
+
+/** Exceptions the program caught itself: not why it failed or passed, but worth saying. */
+function handledNote(state: TimelineState, show: (location: string) => string): string {
+  const first = state.handled[0];
+  if (!first) return '';
+  const more = state.handled.length > 1 ? ` (and ${state.handled.length - 1} more)` : '';
+  return `; the program caught an exception in its own process.on('uncaughtException'): ${first.name}: ${first.message}${first.location ? ` (at ${show(first.location)})` : ''}${more}`;
+}
+
+/** The program's own emit('close') on a session: it explains a 'close' that "printed" but does not count. */
+function selfEmitNote(state: TimelineState, show: (location: string) => string): string {
+  const first = state.programCloseEmits[0];
+  if (!first) return '';
+  return `; the program called session.emit('close') itself${first.location ? ` (${show(first.location)})` : ''}, which runs its listeners but is not Node's event and does not count`;
 }
 
 function uncaughtVerdict(event: Extract<ProbeEvent, { type: 'uncaught' }>, input: JudgeInput): Verdict {
@@ -91,9 +133,18 @@ function describeListener(listener: ListenerState, show: (location: string) => s
 }
 
 export function judge(input: JudgeInput): Verdict {
-  const { state, outcome, compileError, show } = input;
+  const verdict = judgeRun(input);
+  const notes = handledNote(input.state, input.show) + (verdict.passed ? '' : selfEmitNote(input.state, input.show));
+  if (!notes) return verdict;
+  return verdict.passed ? { ...verdict, summary: verdict.summary + notes } : fail(verdict.failure as FailureKind, (verdict.reason as string) + notes);
+}
+
+function judgeRun(input: JudgeInput): Verdict {
+  const { state, outcome, show } = input;
+  const nodeMajor = input.nodeMajor ?? Number(process.versions.node.split('.')[0]);
+  const compileError = state.compileErrors[0];
   if (compileError) {
-    const where = compileError.file ? `${show(`${compileError.file}${compileError.line ? `:${compileError.line}:${compileError.column ?? 1}` : ''}`)}: ` : '';
+    const where = `${show(`${compileError.file}${compileError.line ? `:${compileError.line}:${compileError.column ?? 1}` : ''}`)}: `;
     return fail('did-not-compile', `did not compile: ${where}${compileError.message}`);
   }
   if (!outcome || outcome.spawnError) return fail('could-not-start', `could not start node: ${outcome?.spawnError ?? 'unknown error'}`);
@@ -104,7 +155,9 @@ export function judge(input: JudgeInput): Verdict {
   if (addressInUse)
     return fail('port-taken', `port ${input.port} is taken (EADDRINUSE): something else is listening on it; leave out --port to use a free one`);
 
-  if (state.servers.length === 0) {
+  const serverSessions = state.sessions.filter((session) => session.side === 'server');
+  // http2.performServerHandshake() makes server sessions without any Http2Server.
+  if (state.servers.length === 0 && serverSessions.length === 0) {
     const http1 = state.http1Servers[0];
     if (http1) {
       return fail(
@@ -118,7 +171,6 @@ export function judge(input: JudgeInput): Verdict {
     return fail('no-http2-server', `no http2 server was created (http2.createServer / createSecureServer was never called); the program ${exitWords(outcome)}`);
   }
 
-  const serverSessions = state.sessions.filter((session) => session.side === 'server');
   const closedServerSessions = serverSessions.filter((session) => session.closed);
   const programCloseListeners = state.listeners.filter((listener) => listener.event === 'close');
   const onServerSessions = programCloseListeners.filter((listener) => listener.target === 'session' && listener.side === 'server');
@@ -127,10 +179,10 @@ export function judge(input: JudgeInput): Verdict {
   if (outcome.timedOut) {
     const what =
       closedServerSessions.length === 0
-        ? `the server session's 'close' event never fired (${openList(state)})`
+        ? `the server session's 'close' event never fired (${openList(state, nodeMajor)})`
         : ranOnClosedSession
-          ? `the server session's 'close' event fired and the program's listener ran, but the program did not exit (${openList(state)})`
-          : `the server session's 'close' event fired but the program's own 'close' listener never ran (${openList(state)})`;
+          ? `the server session's 'close' event fired and the program's listener ran, but the program did not exit (${openList(state, nodeMajor)})`
+          : `the server session's 'close' event fired but the program's own 'close' listener never ran (${openList(state, nodeMajor)})`;
     return fail('hung', `it hung and was stopped at the timeout (${input.timeoutMs} ms): ${what}`);
   }
 
@@ -143,7 +195,7 @@ export function judge(input: JudgeInput): Verdict {
   }
 
   if (closedServerSessions.length === 0) {
-    return fail('close-never-fired', `the server session's 'close' event never fired before the program ${exitWords(outcome)} (${openList(state)})`);
+    return fail('close-never-fired', `the server session's 'close' event never fired before the program ${exitWords(outcome)} (${openList(state, nodeMajor)})`);
   }
 
   if (!ranOnClosedSession) {
@@ -183,7 +235,7 @@ export function judge(input: JudgeInput): Verdict {
     passed: true,
     failure: null,
     reason: null,
-    summary: `a server-side Http2Session emitted 'close' and the program's own 'close' listener${describeListener(ranOnClosedSession, show)} ran; the program exited 0`,
+    summary: `a server-side Http2Session emitted 'close' and the program's own 'close' listener${describeListener(ranOnClosedSession, show)} ran; the program exited 0${closedByServerCloseNote(state, ranOnClosedSession.session, nodeMajor)}`,
   };
 }
 

@@ -18,9 +18,10 @@
  * instance's emit(), push(), close() and friends are wrapped, which changes nothing the
  * program can see except an extra frame on stacks.
  */
-import { readSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { createRequire, findSourceMap, syncBuiltinESMExports } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { getEnvironmentData, isMainThread, setEnvironmentData, threadId } from 'node:worker_threads';
 import type { Caller, ListenerTarget, ProbeEvent, Side } from './events.js';
 
 // The probe patches Node's objects at run time; their shapes are not what the type system
@@ -37,15 +38,48 @@ const PROBE_PATH = fileURLToPath(import.meta.url);
 // client request's 'response' and 'data' to explain lines the program did not print.
 const TRACKED_EVENTS = new Set(['close', 'response', 'data']);
 
-let outFd = Number(process.env.H2_SETUP_VERIFY_FD ?? -1);
-// Every line carries this run's token, which only the verifier and the probe know, so a
-// program writing lines of its own to fd 3 cannot make up events.
-const token = process.env.H2_SETUP_VERIFY_TOKEN ?? '';
-const goFd = Number(process.env.H2_SETUP_VERIFY_GO_FD ?? -1);
-// The program (and anything it starts) should not see the verifier's plumbing.
-delete process.env.H2_SETUP_VERIFY_FD;
-delete process.env.H2_SETUP_VERIFY_TOKEN;
-delete process.env.H2_SETUP_VERIFY_GO_FD;
+/** What the verifier tells the probe; the same in every thread of the program. */
+interface Plumbing {
+  fd: number;
+  /** Every line carries this run's token, which only the verifier and the probe know, so a
+   *  program writing lines of its own to fd 3 cannot make up events. */
+  token: string;
+  /** the entry is TypeScript on a Node that cannot strip types: transpile it as it loads */
+  transpile: boolean;
+  cacheDir: string | null;
+}
+
+// Worker threads get a copy of process.env taken after the lines below removed the
+// verifier's variables, so the main thread hands the plumbing on as environment data, which
+// every Worker the program starts inherits (and the probe, loaded there too through the
+// inherited --import, reads back). The key is not one a program would ever ask for.
+const PLUMBING_KEY = 'h2-setup verify probe';
+function readPlumbing(): Plumbing {
+  if (!isMainThread) {
+    const inherited = getEnvironmentData(PLUMBING_KEY);
+    return typeof inherited === 'string' ? (JSON.parse(inherited) as Plumbing) : { fd: -1, token: '', transpile: false, cacheDir: null };
+  }
+  const plumbing: Plumbing = {
+    fd: Number(process.env.H2_SETUP_VERIFY_FD ?? -1),
+    token: process.env.H2_SETUP_VERIFY_TOKEN ?? '',
+    transpile: process.env.H2_SETUP_VERIFY_TRANSPILE === '1',
+    cacheDir: process.env.H2_SETUP_VERIFY_CACHE_DIR || null,
+  };
+  // The program (and anything it starts) should not see the verifier's plumbing.
+  delete process.env.H2_SETUP_VERIFY_FD;
+  delete process.env.H2_SETUP_VERIFY_TOKEN;
+  delete process.env.H2_SETUP_VERIFY_TRANSPILE;
+  delete process.env.H2_SETUP_VERIFY_CACHE_DIR;
+  setEnvironmentData(PLUMBING_KEY, JSON.stringify(plumbing));
+  return plumbing;
+}
+const plumbing = readPlumbing();
+let outFd = plumbing.fd;
+const token = plumbing.token;
+
+// Servers, sessions, streams and listeners are numbered per thread; a worker's numbers start
+// at threadId * 1e6 so those of different threads never collide in the one timeline.
+const idBase = threadId * 1_000_000;
 
 function now(): number {
   return performance.timeOrigin + performance.now();
@@ -96,6 +130,22 @@ function sourceLocation(file: string, line: number, column: number): string {
   return `${file.startsWith('file:') ? fileURLToPath(file) : file}:${line}:${column}`;
 }
 
+/** The structured call sites above `below` (whatever the program set Error's options to). */
+function callSites(below: AnyFunction, limit: number): CallSite[] {
+  const savedPrepare = Error.prepareStackTrace;
+  const savedLimit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = limit;
+    Error.prepareStackTrace = (_error, sites) => sites;
+    const holder: { stack?: unknown } = {};
+    Error.captureStackTrace(holder, below);
+    return (holder.stack as CallSite[] | undefined) ?? [];
+  } finally {
+    Error.prepareStackTrace = savedPrepare;
+    Error.stackTraceLimit = savedLimit;
+  }
+}
+
 /**
  * The program's location that made the current call, or null when the call came from Node's
  * internals (e.g. `server.close(cb)` registering cb, http2 core closing a session on GOAWAY).
@@ -104,20 +154,7 @@ function sourceLocation(file: string, line: number, column: number): string {
  * 'close')` is the program listening through a public helper.
  */
 function callerLocation(): { caller: Caller; location: string | null } {
-  const savedPrepare = Error.prepareStackTrace;
-  const savedLimit = Error.stackTraceLimit;
-  let sites: CallSite[] = [];
-  try {
-    Error.stackTraceLimit = 30;
-    Error.prepareStackTrace = (_error, callSites) => callSites;
-    const holder: { stack?: unknown } = {};
-    Error.captureStackTrace(holder, callerLocation);
-    sites = (holder.stack as CallSite[] | undefined) ?? [];
-  } finally {
-    Error.prepareStackTrace = savedPrepare;
-    Error.stackTraceLimit = savedLimit;
-  }
-  for (const site of sites) {
+  for (const site of callSites(callerLocation, 30)) {
     const file = site.getFileName();
     if (!file || isProbeFile(file) || file === 'node:events') continue;
     if (file.startsWith('node:')) return { caller: 'node', location: null };
@@ -164,15 +201,34 @@ interface ListenerContext {
   stream: number | null;
   server: number | null;
   closed: () => boolean;
+  /** true while Node itself is emitting this object's 'close' */
+  closing: (self: Emitter) => boolean;
 }
 
 /**
  * Whether a 'close' being emitted now is Node's: Node emits it on a session or stream only
  * once it is destroyed, and on a server once it has stopped listening. A program calling
- * `session.emit('close')` itself proves nothing about the event, so it is not counted.
+ * `stream.emit('close')` itself proves nothing about the event, so it is not counted.
+ * (Sessions, whose 'close' decides the verdict, are held to a stricter test below.)
  */
 function isRealClose(obj: Emitter, target: ListenerTarget): boolean {
   return target === 'server' ? obj.listening === false : Boolean(obj.destroyed);
+}
+
+/**
+ * Whether the emit('close') now being made on a session comes from Node's http2 core (its
+ * internal emitClose, after the session's handle and socket are gone), rather than from
+ * the program. The immediate caller of emit() tells: a program's own `session.emit('close')`,
+ * however soon after destroy() and whatever it does next, has the program's frame there
+ * (or a timer's or nextTick's, for a bound emit), never http2 core's.
+ */
+function emittedByHttp2Core(): boolean {
+  for (const site of callSites(emittedByHttp2Core, 10)) {
+    const file = site.getFileName();
+    if (file && isProbeFile(file)) continue;
+    return file === 'node:internal/http2/core';
+  }
+  return false;
 }
 
 /**
@@ -199,14 +255,13 @@ function trackListeners(obj: Emitter, context: ListenerContext): void {
       }
       const { caller, location } = callerLocation();
       if (caller !== 'program') return Reflect.apply(original, this, [event, listener, ...rest]);
-      const id = ++nextListenerId;
-      const { closed, ...where } = context;
+      const id = idBase + ++nextListenerId;
+      const { closed, closing, ...where } = context;
       send({ type: 'listener-added', listener: id, event, ...where, afterClose: closed(), location });
       if (event !== 'close') return Reflect.apply(original, this, [event, listener, ...rest]);
       const wrapped = function (this: Emitter, ...args: unknown[]) {
         if (once) this.removeListener(event, wrapped);
-        if (isRealClose(this, where.target))
-          send({ type: 'listener-ran', listener: id, event, target: where.target, side: where.side, session: where.session });
+        if (closing(this)) send({ type: 'listener-ran', listener: id, event, target: where.target, side: where.side, session: where.session });
         return Reflect.apply(listener as AnyFunction, this, args);
       };
       (wrapped as unknown as { listener: unknown }).listener = listener;
@@ -223,7 +278,7 @@ let nextSessionId = 0;
 let nextServerId = 0;
 
 function observeStream(stream: Emitter, side: Side, session: number, info: { method: string | null; path: string | null }, onClose: () => void): void {
-  const id = ++nextStreamId;
+  const id = idBase + ++nextStreamId;
   let closed = false;
   send({ type: 'stream-opened', session, stream: id, side, ...info });
   before(stream, 'emit', (self, [event, headers]) => {
@@ -248,7 +303,15 @@ function observeStream(stream: Emitter, side: Side, session: number, info: { met
       send({ type: 'response', session, stream: id, side, status: Number.isFinite(status) ? status : null });
     });
   }
-  trackListeners(stream, { target: 'stream', side, session, stream: id, server: null, closed: () => closed });
+  trackListeners(stream, {
+    target: 'stream',
+    side,
+    session,
+    stream: id,
+    server: null,
+    closed: () => closed,
+    closing: (self) => isRealClose(self, 'stream'),
+  });
 }
 
 function errorFields(error: unknown): { code: string | null; message: string } {
@@ -257,10 +320,35 @@ function errorFields(error: unknown): { code: string | null; message: string } {
 }
 
 function observeSession(session: Emitter, side: Side, server: number | null, authority: string | null): void {
-  const id = ++nextSessionId;
+  const id = idBase + ++nextSessionId;
   let closed = false;
   let openStreams = 0;
   send({ type: 'session-opened', session: id, side, server, authority, alpn: typeof session.alpnProtocol === 'string' ? session.alpnProtocol : null });
+  // Only while Node's own emit('close') is running do the program's 'close' listeners count
+  // as having run for a closed session (see emittedByHttp2Core).
+  let nodeIsClosing = false;
+  const emit = session.emit as AnyFunction;
+  session.emit = function (this: Emitter, event: unknown, ...args: unknown[]) {
+    if (event !== 'close' || closed) return Reflect.apply(emit, this, [event, ...args]);
+    let byNode = false;
+    try {
+      byNode = emittedByHttp2Core();
+      if (byNode) {
+        closed = true;
+        send({ type: 'session-closed', session: id, side });
+      } else {
+        send({ type: 'session-close-emitted-by-program', session: id, side, location: callerLocation().location });
+      }
+    } catch {
+      // observing must never break the program
+    }
+    nodeIsClosing = byNode;
+    try {
+      return Reflect.apply(emit, this, [event, ...args]);
+    } finally {
+      nodeIsClosing = false;
+    }
+  };
   before(session, 'emit', (self, [event, ...args]) => {
     switch (event) {
       case 'connect':
@@ -278,11 +366,6 @@ function observeSession(session: Emitter, side: Side, server: number | null, aut
         break;
       case 'error':
         send({ type: 'session-error', session: id, side, ...errorFields(args[0]) });
-        break;
-      case 'close':
-        if (!isRealClose(self, 'session')) break;
-        closed = true;
-        send({ type: 'session-closed', session: id, side });
         break;
     }
   });
@@ -327,7 +410,7 @@ function observeSession(session: Emitter, side: Side, server: number | null, aut
       };
     }
   }
-  trackListeners(session, { target: 'session', side, session: id, stream: null, server, closed: () => closed });
+  trackListeners(session, { target: 'session', side, session: id, stream: null, server, closed: () => closed, closing: () => nodeIsClosing });
 }
 
 function stringOrNull(value: unknown): string | null {
@@ -335,7 +418,7 @@ function stringOrNull(value: unknown): string | null {
 }
 
 function observeServer(server: Emitter, secure: boolean): void {
-  const id = ++nextServerId;
+  const id = idBase + ++nextServerId;
   let closed = false;
   send({ type: 'server-created', server: id, secure, location: callerLocation().location });
   before(server, 'emit', (self, [event, arg]) => {
@@ -364,7 +447,15 @@ function observeServer(server: Emitter, secure: boolean): void {
   before(server, 'close', (_self, args) => {
     send({ type: 'server-close-called', server: id, by: callerLocation().caller, hasCallback: typeof args[0] === 'function' });
   });
-  trackListeners(server, { target: 'server', side: null, session: null, stream: null, server: id, closed: () => closed });
+  trackListeners(server, {
+    target: 'server',
+    side: null,
+    session: null,
+    stream: null,
+    server: id,
+    closed: () => closed,
+    closing: (self) => isRealClose(self, 'server'),
+  });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -390,6 +481,10 @@ function wrapFactory(module: Emitter, name: string, after: (result: Emitter, arg
 
 wrapFactory(http2, 'createServer', (server) => observeServer(server, false));
 wrapFactory(http2, 'createSecureServer', (server) => observeServer(server, true));
+// A server session made from a socket the program accepted itself (Node 20.12+): no
+// Http2Server and no 'session' event, but a ServerHttp2Session all the same.
+if (typeof http2.performServerHandshake === 'function')
+  wrapFactory(http2, 'performServerHandshake', (session) => observeSession(session, 'server', null, null));
 wrapFactory(http2, 'connect', (session, [authority]) => {
   const text =
     authority instanceof URL
@@ -406,49 +501,65 @@ for (const name of ['http', 'https'] as const) {
   const module = require(`node:${name}`) as Emitter;
   wrapFactory(module, 'createServer', () => send({ type: 'http1-server-created', module: name, location: callerLocation().location }));
 }
+
+// Every process the program starts (spawn, fork, exec, execFile all go through
+// ChildProcess.prototype.spawn), so that the verifier can stop it afterwards even when it
+// detached it into a session of its own and exited (an orphan's parent is no longer ours).
+const { ChildProcess } = require('node:child_process') as { ChildProcess: { prototype: Emitter } };
+const spawnChild = ChildProcess.prototype.spawn as AnyFunction;
+ChildProcess.prototype.spawn = function (this: Emitter, options: { file?: unknown; args?: unknown; detached?: unknown } | undefined, ...rest: unknown[]) {
+  const result = Reflect.apply(spawnChild, this, [options, ...rest]);
+  try {
+    if (typeof this.pid === 'number') {
+      const args = Array.isArray(options?.args) ? options.args.map(String) : [];
+      send({ type: 'child-started', pid: this.pid, detached: Boolean(options?.detached), command: args.join(' ') || String(options?.file ?? '') });
+    }
+  } catch {
+    // observing must never break the program
+  }
+  return result;
+};
 syncBuiltinESMExports();
 
-process.on('uncaughtExceptionMonitor', (error: unknown, origin: string) => {
-  const record = (error ?? {}) as { name?: unknown; message?: unknown; code?: unknown; path?: unknown; syscall?: unknown; stack?: unknown };
-  const stack = typeof record.stack === 'string' ? record.stack : '';
-  // Node heads a SyntaxError from compiling a module with "file:line" (CommonJS) and the
-  // source line; keep it, the verifier reports it as "did not compile".
-  const head = /^(\S+?):(\d+)\n/.exec(stack);
-  send({
-    type: 'uncaught',
-    name: typeof record.name === 'string' ? record.name : typeof error,
-    message: typeof record.message === 'string' ? record.message : String(error),
-    code: typeof record.code === 'string' ? record.code : null,
-    path: typeof record.path === 'string' ? record.path : null,
-    syscall: typeof record.syscall === 'string' ? record.syscall : null,
-    // An ES module's top-level throw reaches Node as a rejected module promise; it is a throw.
-    origin: origin === 'unhandledRejection' && stack.includes('node:internal/modules/esm/module_job') ? 'uncaughtException' : origin,
-    location: stackLocation(stack),
-    compileLocation: head ? `${head[1]}:${head[2]}` : null,
+// The rest belongs to the program's main thread: a worker's exit is not the program's, and
+// an exception that ends a worker reaches the main thread as the Worker's 'error' event
+// (uncaught there only if the program does not listen for it).
+if (isMainThread) installMainThreadProbe();
+
+function installMainThreadProbe(): void {
+  process.on('uncaughtExceptionMonitor', (error: unknown, origin: string) => {
+    const record = (error ?? {}) as { name?: unknown; message?: unknown; code?: unknown; path?: unknown; syscall?: unknown; stack?: unknown };
+    const stack = typeof record.stack === 'string' ? record.stack : '';
+    // Node heads a SyntaxError from compiling a module with "file:line" (CommonJS) and the
+    // source line; keep it, the verifier reports it as "did not compile".
+    const head = /^(\S+?):(\d+)\n/.exec(stack);
+    send({
+      type: 'uncaught',
+      name: typeof record.name === 'string' ? record.name : typeof error,
+      message: typeof record.message === 'string' ? record.message : String(error),
+      code: typeof record.code === 'string' ? record.code : null,
+      path: typeof record.path === 'string' ? record.path : null,
+      syscall: typeof record.syscall === 'string' ? record.syscall : null,
+      // An ES module's top-level throw reaches Node as a rejected module promise; it is a throw.
+      origin: origin === 'unhandledRejection' && stack.includes('node:internal/modules/esm/module_job') ? 'uncaughtException' : origin,
+      location: stackLocation(stack),
+      compileLocation: head ? `${head[1]}:${head[2]}` : null,
+      // The monitor runs before the program's own 'uncaughtException' listeners: when there
+      // are any (or a domain-style capture callback), the program handles it and goes on.
+      handled: process.listenerCount('uncaughtException') > 0 || process.hasUncaughtExceptionCaptureCallback(),
+    });
   });
-});
-process.on('exit', (code) => send({ type: 'exit', code }));
+  process.on('exit', (code) => send({ type: 'exit', code }));
 
-send({ type: 'probe-ready', pid: process.pid, node: process.version });
+  send({ type: 'probe-ready', pid: process.pid, node: process.version });
+}
 
-// When the verifier is still transpiling the program it starts node first (so Node's own
-// start-up overlaps the transpile) and tells us when the entry file exists: one byte, 'g'.
-// Anything else, or end of file, means the verifier gave up; it kills us anyway.
-if (goFd >= 0) {
-  const byte = Buffer.alloc(1);
-  const pause = new Int32Array(new SharedArrayBuffer(4));
-  for (;;) {
-    let read: number;
-    try {
-      read = readSync(goFd, byte, 0, 1, null);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
-        Atomics.wait(pause, 0, 0, 2);
-        continue;
-      }
-      read = 0;
-    }
-    if (read === 1 && byte[0] === 0x67) break;
-    process.exit(70);
-  }
+// TypeScript on a Node that cannot strip types (Node 20): transpiled as each file loads, in
+// memory, by module hooks, so the program runs as its own file: process.argv[1],
+// import.meta.url, __filename, require.main and every stack trace name the user's file.
+// Registered in each thread, since a Worker has a module loader of its own.
+if (plumbing.transpile) {
+  // Looked up when needed: Node lines that strip types never get here, and may retire it.
+  const { register } = require('node:module') as { register: (url: URL, options: { data: unknown }) => void };
+  register(new URL('./typescript-hooks.js', import.meta.url), { data: { fd: outFd, token, cacheDir: plumbing.cacheDir } });
 }

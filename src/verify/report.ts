@@ -45,6 +45,14 @@ export function describeEvent(entry: TimelineEntry): string | null {
     }
     case 'session-closed':
       return `${sessionName(entry)} 'close'`;
+    case 'session-close-emitted-by-program':
+      return `program calls ${sessionName(entry)}.emit('close') itself${entry.location ? ` at ${entry.location}` : ''} (not Node's event: not counted)`;
+    case 'child-started':
+      return `program starts process ${entry.pid}${entry.detached ? ' (detached)' : ''}: ${entry.command}`;
+    case 'transpiled':
+      return `${entry.file} transpiled${entry.cached ? ' (cached)' : ` by esbuild ${entry.esbuild ?? ''} in ${entry.ms ?? '?'} ms`}`;
+    case 'compile-error':
+      return `${entry.file}${entry.line ? `:${entry.line}:${entry.column ?? 1}` : ''} did not compile: ${entry.message}`;
     case 'stream-opened':
       return `${entry.side === 'client' ? 'request' : 'stream'} #${entry.stream} on ${sessionName(entry)}: ${entry.method ?? '?'} ${entry.path ?? '?'}`;
     case 'response':
@@ -67,7 +75,7 @@ export function describeEvent(entry: TimelineEntry): string | null {
     case 'listener-ran':
       return `program's '${entry.event}' listener on ${entry.target === 'session' ? `${entry.side} session #${entry.session}` : entry.target} runs`;
     case 'uncaught':
-      return `uncaught ${entry.origin === 'unhandledRejection' ? 'rejection' : 'exception'}: ${entry.name}: ${entry.message}${entry.location ? ` at ${entry.location}` : ''}`;
+      return `${entry.handled ? "exception caught by the program's process.on('uncaughtException')" : `uncaught ${entry.origin === 'unhandledRejection' ? 'rejection' : 'exception'}`}: ${entry.name}: ${entry.message}${entry.location ? ` at ${entry.location}` : ''}`;
     case 'exit':
       return `process exits with code ${entry.code}`;
   }
@@ -85,8 +93,8 @@ export function formatVerifyReport(result: VerifyResult): string {
   const how =
     result.typescript.mode === 'esbuild'
       ? result.typescript.cached
-        ? `TypeScript via esbuild (${result.typescript.format ?? '?'}, cached output)`
-        : `TypeScript via esbuild ${result.typescript.esbuild ?? ''} (${result.typescript.format ?? '?'}${result.typescript.transpileMs !== null ? `, ${result.typescript.transpileMs} ms` : ''})`
+        ? `TypeScript via esbuild as it loads (${result.typescript.format ?? '?'}, cached output)`
+        : `TypeScript via esbuild as it loads${result.typescript.esbuild ? ` ${result.typescript.esbuild}` : ''} (${result.typescript.format ?? '?'}${result.typescript.transpileMs !== null ? `, ${result.typescript.transpileMs} ms` : ''})`
       : result.typescript.mode === 'node-strip-types'
         ? "TypeScript via Node's type stripping"
         : 'JavaScript';
@@ -102,6 +110,11 @@ export function formatVerifyReport(result: VerifyResult): string {
     }
     if (result.timedOut) out.push(`  ${time(result.durationMs)}  stopped at the timeout: the program and everything it started were killed`);
     else if (result.signal) out.push(`  ${time(result.durationMs)}  killed by ${result.signal}`);
+    for (const process of result.stopped) {
+      out.push(
+        `  ${time(result.durationMs)}  stopped process ${process.pid}${process.command ? ` (${process.command})` : ''}: the program started it and it was still running${result.timedOut ? '' : ' after the program exited'}`,
+      );
+    }
     out.push('');
   }
 

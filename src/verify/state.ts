@@ -54,7 +54,14 @@ export interface TimelineState {
   streams: StreamState[];
   listeners: ListenerState[];
   http1Servers: EventOf<'http1-server-created'>[];
+  /** exceptions nobody caught: the program died of them */
   uncaught: EventOf<'uncaught'>[];
+  /** exceptions the program's own process.on('uncaughtException') caught */
+  handled: EventOf<'uncaught'>[];
+  /** emit('close') calls the program made on a session itself */
+  programCloseEmits: EventOf<'session-close-emitted-by-program'>[];
+  transpiled: EventOf<'transpiled'>[];
+  compileErrors: EventOf<'compile-error'>[];
   exitCode: number | null;
   probeLoaded: boolean;
 }
@@ -64,7 +71,20 @@ export function summarize(events: readonly ProbeEvent[]): TimelineState {
   const sessions = new Map<number, SessionState>();
   const streams = new Map<number, StreamState>();
   const listeners = new Map<number, ListenerState>();
-  const state: TimelineState = { servers: [], sessions: [], streams: [], listeners: [], http1Servers: [], uncaught: [], exitCode: null, probeLoaded: false };
+  const state: TimelineState = {
+    servers: [],
+    sessions: [],
+    streams: [],
+    listeners: [],
+    http1Servers: [],
+    uncaught: [],
+    handled: [],
+    programCloseEmits: [],
+    transpiled: [],
+    compileErrors: [],
+    exitCode: null,
+    probeLoaded: false,
+  };
 
   for (const event of events) {
     switch (event.type) {
@@ -155,7 +175,16 @@ export function summarize(events: readonly ProbeEvent[]): TimelineState {
         break;
       }
       case 'uncaught':
-        state.uncaught.push(event);
+        (event.handled ? state.handled : state.uncaught).push(event);
+        break;
+      case 'session-close-emitted-by-program':
+        state.programCloseEmits.push(event);
+        break;
+      case 'transpiled':
+        state.transpiled.push(event);
+        break;
+      case 'compile-error':
+        state.compileErrors.push(event);
         break;
       case 'exit':
         state.exitCode = event.code;

@@ -1,14 +1,13 @@
 /**
- * Where esbuild's output for an entry goes: a per-user cache keyed by what the output depends
- * on, so a second verify of an unchanged project skips esbuild altogether (no esbuild process,
- * no CPU taken from the program's start-up). The key covers the entry's path and content,
- * the module format and the esbuild and Node versions; files the entry imports are listed
- * with their hashes next to the output and checked on every hit.
+ * esbuild's output per TypeScript file (Node 20, see typescript-hooks.ts), in a per-user cache
+ * keyed by what the output depends on: the file's path and content, the module format, and
+ * the Node and h2-setup (so esbuild) versions. A second verify of an unchanged project never
+ * loads esbuild: no esbuild process, no CPU taken from the program's start-up.
  *
  * The cache lives in the user's own cache directory (XDG_CACHE_HOME or ~/.cache,
  * ~/Library/Caches, %LOCALAPPDATA%), never in a shared temporary directory where another user
- * could plant code for us to run. H2_SETUP_CACHE_DIR overrides it; when no cache directory
- * can be created, each run builds into a temporary directory that is removed afterwards.
+ * could plant code for us to run. H2_SETUP_CACHE_DIR overrides it ('' turns it off: every
+ * run transpiles in memory and writes nothing).
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -17,18 +16,10 @@ import { writeFilesAtomically } from '../files.js';
 import { packageJson } from '../package-json.js';
 import type { ModuleFormat } from './module-format.js';
 
-// Bump when the build options in transpile.ts change, so old outputs are not reused.
-const CACHE_VERSION = 1;
-// Outputs of entries nobody verified for a week are removed when something new is written.
+// Bump when the transform options in typescript-hooks.ts change, so old outputs are not reused.
+const CACHE_VERSION = 2;
+// Outputs of files nobody verified for a week are removed when something new is written.
 const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
-
-export interface CacheSlot {
-  /** where the output is (hit) or goes (miss) */
-  outFile: string;
-  hit: boolean;
-  /** records the files the output was built from; call after a successful build */
-  store(inputs: string[]): void;
-}
 
 export function cacheDirectory(): string | null {
   const override = process.env.H2_SETUP_CACHE_DIR;
@@ -62,15 +53,6 @@ function hash(data: string | Buffer): string {
   return `${high.toString(16).padStart(8, '0')}${low.toString(16).padStart(8, '0')}-${bytes.length}`;
 }
 
-function isFresh(manifestPath: string): boolean {
-  try {
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { inputs?: Record<string, string> };
-    return Object.entries(manifest.inputs ?? {}).every(([file, expected]) => hash(readFileSync(file)) === expected);
-  } catch {
-    return false;
-  }
-}
-
 function prune(dir: string): void {
   const now = Date.now();
   for (const name of readdirSync(dir)) {
@@ -82,34 +64,30 @@ function prune(dir: string): void {
   }
 }
 
-/** The cache slot for this entry, or null when there is no usable cache directory. */
-export function cacheSlot(options: { entryPath: string; source: string; format: ModuleFormat }): CacheSlot | null {
-  const dir = cacheDirectory();
-  if (!dir) return null;
+function cacheFile(dir: string, file: string, format: ModuleFormat, source: string): string {
+  // h2-setup's own version stands for esbuild's (pinned in package.json) without loading it.
+  const key = hash(JSON.stringify([CACHE_VERSION, process.version, packageJson.version, format, file, source]));
+  return join(dir, `${key}.${format === 'esm' ? 'mjs' : 'cjs'}`);
+}
+
+/** The cached JavaScript for this very file content, or null. */
+export function readCachedTranspile(dir: string, file: string, format: ModuleFormat, source: string): string | null {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return readFileSync(cacheFile(dir, file, format, source), 'utf8');
   } catch {
     return null;
   }
-  // h2-setup's own version stands for esbuild's (pinned in package.json) without loading it.
-  const key = hash(JSON.stringify([CACHE_VERSION, process.version, packageJson.version, options.format, options.entryPath, options.source]));
-  const outFile = join(dir, `${key}.${options.format === 'esm' ? 'mjs' : 'cjs'}`);
-  const manifestPath = join(dir, `${key}.json`);
-  const hit = isFresh(manifestPath) && statSync(outFile, { throwIfNoEntry: false }) !== undefined;
-  return {
-    outFile,
-    hit,
-    store(inputs) {
-      try {
-        const hashes = Object.fromEntries(inputs.map((file) => [file, hash(readFileSync(file))]));
-        // Atomically: a concurrent verify of the same project may be reading it.
-        writeFilesAtomically([{ path: manifestPath, contents: JSON.stringify({ entry: options.entryPath, inputs: hashes }), mode: 0o600 }]);
-        prune(dir);
-      } catch {
-        // a cache that cannot be written only costs the next run a build
-      }
-    },
-  };
+}
+
+export function writeCachedTranspile(dir: string, file: string, format: ModuleFormat, source: string, code: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // Atomically: a concurrent verify of the same project may be reading it.
+    writeFilesAtomically([{ path: cacheFile(dir, file, format, source), contents: code, mode: 0o600 }]);
+    prune(dir);
+  } catch {
+    // a cache that cannot be written only costs the next run a transpile
+  }
 }
 
 /**

@@ -1,0 +1,111 @@
+/**
+ * Stops the program and every process it started, however it started them.
+ *
+ * The program runs detached, so it leads a session and a process group of its own (both
+ * numbered by its pid). A plain child stays in that group and session; a child started with
+ * `detached: true` (setsid) leads a session of its own, and once the program exits it is
+ * re-parented to init, so neither the group nor the parent links lead to it any more. What
+ * still does: the probe reports the pid of every process the program starts (from any
+ * thread), and a process never leaves its session unless it calls setsid itself. So the
+ * family is: the program's group, every process in the program's session or in the session
+ * of a process the program started, and all their descendants (read from /proc on Linux;
+ * elsewhere only the group and the reported pids can be reached).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface StoppedProcess {
+  pid: number;
+  /** its command line, as /proc shows it (null where there is no /proc) */
+  command: string | null;
+}
+
+interface ProcessEntry {
+  pid: number;
+  ppid: number;
+  session: number;
+  zombie: boolean;
+}
+
+function readProcesses(): ProcessEntry[] | null {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  const processes: ProcessEntry[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // "pid (comm) state ppid pgrp session ...": comm may hold spaces and parentheses, so read after the last ')'.
+      const [state, ppid, , session] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      processes.push({ pid: Number(entry), ppid: Number(ppid), session: Number(session), zombie: state === 'Z' });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return processes;
+}
+
+function commandLine(pid: number): string | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+    return text || null;
+  } catch {
+    return null;
+  }
+}
+
+function kill(pid: number): boolean {
+  try {
+    process.kill(pid, 'SIGKILL');
+    return true;
+  } catch {
+    // gone already
+    return false;
+  }
+}
+
+/**
+ * SIGKILLs `root` (the program) and its whole family, `started` being the pids the probe
+ * reported. Returns the processes other than the program that were still running and were
+ * stopped, for the report.
+ */
+export function stopFamily(root: number, started: readonly number[]): StoppedProcess[] {
+  const processes = readProcesses();
+  // Never this process or its ancestors, whatever a session number might say.
+  const protectedPids = new Set([process.pid, process.ppid]);
+  const stopped: StoppedProcess[] = [];
+  if (processes === null) {
+    kill(-root);
+    for (const pid of started) {
+      if (protectedPids.has(pid)) continue;
+      if (kill(pid)) stopped.push({ pid, command: null });
+      kill(-pid);
+    }
+    return stopped;
+  }
+  const sessions = new Set([root, ...started]);
+  const family = new Set<number>(started.filter((pid) => processes.some((entry) => entry.pid === pid)));
+  for (const entry of processes) if (sessions.has(entry.session) || entry.pid === root) family.add(entry.pid);
+  // And their descendants, however far they moved (a grandchild that called setsid itself).
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const entry of processes) {
+      if (!family.has(entry.pid) && family.has(entry.ppid)) {
+        family.add(entry.pid);
+        grew = true;
+      }
+    }
+  }
+  const zombies = new Set(processes.filter((entry) => entry.zombie).map((entry) => entry.pid));
+  // Read the command lines first: after the kill they are gone.
+  const named = [...family].filter((pid) => !protectedPids.has(pid)).map((pid) => ({ pid, command: commandLine(pid) }));
+  kill(-root);
+  for (const { pid, command } of named) {
+    if (kill(pid) && pid !== root && !zombies.has(pid)) stopped.push({ pid, command });
+  }
+  return stopped;
+}
