@@ -66,7 +66,7 @@ export function ipToBytes(text: string): Buffer | undefined {
   const zeros = right === undefined ? [] : Array(8 - leftGroups.length - rightGroups.length).fill('0');
   const groups = [...leftGroups, ...zeros, ...rightGroups];
   const bytes = Buffer.alloc(16);
-  groups.forEach((group, index) => bytes.writeUInt16BE(Number.parseInt(group, 16), index * 2));
+  for (const [index, group] of groups.entries()) bytes.writeUInt16BE(Number.parseInt(group, 16), index * 2);
   if (v4Tail.length === 4) Buffer.from(v4Tail).copy(bytes, 12);
   return bytes;
 }
