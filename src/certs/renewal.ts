@@ -15,7 +15,8 @@ export function renewalThresholdMs(notBefore: Date, notAfter: Date): number {
   return Math.min(Math.max(lifetime, 0) / 3, RENEWAL_CAP_MS);
 }
 
-/** True when the certificate has expired or expires within its renewal threshold. */
+/** True when the certificate has expired, expires within its renewal threshold, or has no lifetime at all. */
 export function needsRenewal(notBefore: Date, notAfter: Date, now: Date = new Date()): boolean {
-  return notAfter.getTime() - now.getTime() < renewalThresholdMs(notBefore, notAfter) || now.getTime() >= notAfter.getTime();
+  if (notAfter.getTime() <= notBefore.getTime() || now.getTime() >= notAfter.getTime()) return true;
+  return notAfter.getTime() - now.getTime() < renewalThresholdMs(notBefore, notAfter);
 }

@@ -145,10 +145,11 @@ socket.on('error', (error) => console.log(JSON.stringify({ failed: error.code ||
 async function askNode(context: Context, port: number, nodePath: string, client: 'node' | 'node-system-ca'): Promise<TrustVerdict> {
   const flags = client === 'node-system-ca' ? ['--use-system-ca'] : [];
   const extra = context.env.NODE_EXTRA_CA_CERTS;
+  const nodeName = nodePath === process.execPath ? ` ${process.version}` : ` (${nodePath})`;
   const what =
     client === 'node'
-      ? `Node ${process.version}${extra ? ` with NODE_EXTRA_CA_CERTS=${extra}` : ' (its bundled roots; NODE_EXTRA_CA_CERTS unset)'}`
-      : `Node ${process.version} --use-system-ca`;
+      ? `Node${nodeName}${extra ? ` with NODE_EXTRA_CA_CERTS=${extra}` : ' (its bundled roots; NODE_EXTRA_CA_CERTS unset)'}`
+      : `Node${nodeName} --use-system-ca`;
   const args = [...flags, '-e', NODE_CLIENT, String(port), context.identity.name, context.identity.isIp ? '1' : '0'];
   const run = await runBounded(nodePath, args, { env: context.env, timeoutMs: context.timeoutMs });
   const line = run.stdout.trim().split('\n').pop() ?? '';
@@ -156,6 +157,10 @@ async function askNode(context: Context, port: number, nodePath: string, client:
   try {
     answer = JSON.parse(line);
   } catch {
+    // An older Node refuses the flag itself ("bad option: --use-system-ca"): it was added in Node 22.15 and 23.8.
+    if (client === 'node-system-ca' && /bad option|--use-system-ca/.test(run.stderr)) {
+      return { client, trusted: null, detail: `this Node (${nodePath}) has no --use-system-ca (it came in Node 22.15 and 23.8)` };
+    }
     return { client, trusted: null, detail: whyNotRun(run, what, context.timeoutMs) };
   }
   if (answer.failed) return { client, trusted: null, detail: `${what} could not complete a handshake with the loopback server: ${answer.failed}` };
@@ -352,16 +357,9 @@ export async function checkTrust(certPem: string, keyPem: string, caPem?: string
   try {
     server = await listen(certPem, keyPem);
     const nodePath = options.nodePath ?? process.execPath;
-    const hasSystemCa = process.allowedNodeEnvironmentFlags.has('--use-system-ca');
     const asks: Array<Promise<TrustVerdict | TrustVerdict[]>> = [
       askNode(context, server.port, nodePath, 'node'),
-      hasSystemCa
-        ? askNode(context, server.port, nodePath, 'node-system-ca')
-        : Promise.resolve({
-            client: 'node-system-ca',
-            trusted: null,
-            detail: `Node ${process.version} has no --use-system-ca (it came in Node 22.15 and 23.8)`,
-          }),
+      askNode(context, server.port, nodePath, 'node-system-ca'),
       askOpenssl(context),
       askNss(context),
     ];
