@@ -4,6 +4,8 @@ import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
 import { shellQuote } from '../shell-quote.js';
+import type { Host } from './hosts.js';
+import { extraPermitted, hostsOutsideConstraints, readNameConstraints, replaceCaCommand, subtreeText } from './name-constraints.js';
 import { runBounded } from './run-bounded.js';
 
 /**
@@ -35,6 +37,8 @@ export interface CheckTrustOptions {
   platform?: NodeJS.Platform;
   /** The local CA certificate's path, for the NODE_EXTRA_CA_CERTS fix. */
   caCertPath?: string;
+  /** The local CA's directory, for the fix when the leaf is outside the CA's name constraints. */
+  caDirectory?: string;
   /** Each client's time bound. */
   timeoutMs?: number;
   /** The Node that "node" means: the one running h2-setup. */
@@ -44,8 +48,12 @@ export interface CheckTrustOptions {
 const DEFAULT_TIMEOUT_MS = 15_000;
 const LEAF_NICKNAME = 'h2-setup trust check leaf';
 
-/** What the leaf is, which decides the fix for a client that does not trust it. */
-type Lineage = 'self-signed' | 'local-ca' | 'other';
+/**
+ * What the leaf is, which decides the fix for a client that does not trust it:
+ * `outside-ca` is signed by the local CA for a name its constraints leave out, which
+ * no trust store can fix.
+ */
+type Lineage = 'self-signed' | 'local-ca' | 'outside-ca' | 'other';
 
 interface Context {
   certPem: string;
@@ -57,6 +65,9 @@ interface Context {
   platform: NodeJS.Platform;
   timeoutMs: number;
   caCertPath: string | undefined;
+  caDirectory: string | undefined;
+  /** For outside-ca: what a replacement CA's H2_SETUP_CA_PERMIT must hold. */
+  permit: string[];
   workDir: string;
   leafPath: string;
 }
@@ -70,13 +81,33 @@ function firstIdentity(leaf: X509Certificate): { name: string; isIp: boolean } {
   return { name: 'localhost', isIp: false };
 }
 
-function lineageOf(leaf: X509Certificate, caPem: string | undefined): Lineage {
+/** The leaf's subjectAltName entries as hosts (Node writes IPv6 in full, which parses the same). */
+function leafHosts(leaf: X509Certificate): Host[] {
+  return (leaf.subjectAltName ?? '')
+    .split(', ')
+    .filter(Boolean)
+    .flatMap((entry): Host[] => {
+      if (entry.startsWith('DNS:')) return [{ kind: 'dns', value: entry.slice(4) }];
+      if (entry.startsWith('IP Address:')) return [{ kind: 'ip', value: entry.slice('IP Address:'.length) }];
+      return [];
+    });
+}
+
+function lineageOf(leaf: X509Certificate, caPem: string | undefined): { lineage: Lineage; permit: string[] } {
   if (caPem) {
     const ca = new X509Certificate(caPem);
-    if (leaf.checkIssued(ca) && leaf.verify(ca.publicKey)) return 'local-ca';
+    if (leaf.checkIssued(ca) && leaf.verify(ca.publicKey)) {
+      const constraints = readNameConstraints(ca);
+      const outside = hostsOutsideConstraints(leafHosts(leaf), constraints);
+      if (constraints && outside.length > 0) {
+        // A new CA must keep permitting what this one permitted beyond the built-in names.
+        return { lineage: 'outside-ca', permit: [...extraPermitted(constraints).map(subtreeText), ...outside.map((host) => host.value)] };
+      }
+      return { lineage: 'local-ca', permit: [] };
+    }
   }
   // Not checkIssued(leaf): OpenSSL's issuer check also wants keyCertSign, which a leaf lacks.
-  return leaf.issuer === leaf.subject && leaf.verify(leaf.publicKey) ? 'self-signed' : 'other';
+  return { lineage: leaf.issuer === leaf.subject && leaf.verify(leaf.publicKey) ? 'self-signed' : 'other', permit: [] };
 }
 
 /** The command that would make `client` accept the pair, or none when no command of ours would. */
@@ -85,6 +116,12 @@ function fixFor(context: Context, client: TrustClient, nodeSystemCaTrusts = fals
   if (now > Date.parse(context.leaf.validTo) || now < Date.parse(context.leaf.validFrom)) return 'h2-setup certs --renew';
   if (context.lineage === 'self-signed') return 'h2-setup certs --ca --force';
   if (context.lineage === 'other') return undefined;
+  if (context.lineage === 'outside-ca') {
+    return replaceCaCommand(
+      context.caDirectory ?? '<the CA directory>',
+      context.outside.map((host) => host.value),
+    );
+  }
   if (client === 'node') {
     if (nodeSystemCaTrusts) return 'node --use-system-ca';
     return `NODE_EXTRA_CA_CERTS=${shellQuote(context.caCertPath ?? 'rootCA.pem')}`;
@@ -340,10 +377,13 @@ export async function checkTrust(certPem: string, keyPem: string, caPem?: string
   const platform = options.platform ?? process.platform;
   const leaf = new X509Certificate(certPem);
   const workDir = mkdtempSync(join(tmpdir(), 'h2-setup-trust-'));
+  const { lineage, permit } = lineageOf(leaf, caPem);
   const context: Context = {
     certPem,
     leaf,
-    lineage: lineageOf(leaf, caPem),
+    lineage,
+    permit,
+    caDirectory: options.caDirectory,
     identity: firstIdentity(leaf),
     env,
     platform,
