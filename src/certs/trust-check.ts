@@ -117,10 +117,7 @@ function fixFor(context: Context, client: TrustClient, nodeSystemCaTrusts = fals
   if (context.lineage === 'self-signed') return 'h2-setup certs --ca --force';
   if (context.lineage === 'other') return undefined;
   if (context.lineage === 'outside-ca') {
-    return replaceCaCommand(
-      context.caDirectory ?? '<the CA directory>',
-      context.outside.map((host) => host.value),
-    );
+    return replaceCaCommand(context.caDirectory ?? '<the CA directory>', context.permit);
   }
   if (client === 'node') {
     if (nodeSystemCaTrusts) return 'node --use-system-ca';
