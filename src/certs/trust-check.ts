@@ -183,9 +183,13 @@ async function askNode(context: Context, port: number, nodePath: string, client:
   const what =
     client === 'node'
       ? `Node${nodeName}${extra ? ` with NODE_EXTRA_CA_CERTS=${extra}` : ' (its bundled roots; NODE_EXTRA_CA_CERTS unset)'}`
-      : `Node${nodeName} --use-system-ca`;
+      : `Node${nodeName} --use-system-ca (NODE_EXTRA_CA_CERTS left out: this line is about the system store)`;
   const args = [...flags, '-e', NODE_CLIENT, String(port), context.identity.name, context.identity.isIp ? '1' : '0'];
-  const run = await runBounded(nodePath, args, { env: context.env, timeoutMs: context.timeoutMs });
+  // node-system-ca answers for the system store alone: with NODE_EXTRA_CA_CERTS kept,
+  // it would repeat the node line whenever that variable names the CA.
+  const env = { ...context.env };
+  if (client === 'node-system-ca') delete env.NODE_EXTRA_CA_CERTS;
+  const run = await runBounded(nodePath, args, { env, timeoutMs: context.timeoutMs });
   const line = run.stdout.trim().split('\n').pop() ?? '';
   let answer: { authorized?: boolean; code?: string; identity?: string; failed?: string };
   try {
