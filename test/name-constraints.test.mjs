@@ -13,10 +13,12 @@ import { describe, test } from 'node:test';
 import tls from 'node:tls';
 import { parseHost } from '../dist/certs/hosts.js';
 import {
+  assertHostsPermittedByLocalCa,
   caPermittedSubtrees,
   hostsOutsideConstraints,
   isHostPermitted,
   leafCommonName,
+  localCaConstraints,
   outsideConstraintsError,
   parseCaPermit,
   readNameConstraints,
@@ -193,6 +195,34 @@ async function nodeHandshake(t, caPem, pair, name) {
     });
   });
 }
+
+describe('name constraints: the local CA h2-setup would sign with', () => {
+  test('refuses before the CA exists (by what it would permit), then by the CA made; an old unconstrained CA refuses nothing', async (t) => {
+    const { env } = isolatedCaEnv(t);
+    const permitEnv = { ...env, H2_SETUP_CA_PERMIT: 'corp.lan' };
+    assert.equal(localCaConstraints(permitEnv).exists, false);
+    assert.doesNotThrow(() => assertHostsPermittedByLocalCa(['localhost', 'app.corp.lan', '127.0.0.1'].map(parseHost), permitEnv));
+    assert.throws(
+      () => assertHostsPermittedByLocalCa(['localhost', 'google.com'].map(parseHost), permitEnv),
+      (error) =>
+        error.exitCode === 2 &&
+        /^--host google\.com is outside/.test(error.message) &&
+        error.hint.endsWith(`rm -rf ${env.H2_SETUP_CAROOT} && H2_SETUP_CA_PERMIT=corp.lan,google.com h2-setup certs --install-ca`),
+    );
+    assert.equal(existsSync(env.H2_SETUP_CAROOT), false, 'asking wrote nothing');
+    const made = await runCli(['certs', '--install-ca'], { env: permitEnv });
+    assert.equal(made.code, 0, made.stderr);
+    // Now the CA decides, not the environment: H2_SETUP_CA_PERMIT only matters when a CA is made.
+    assert.equal(localCaConstraints(env).exists, true);
+    assert.doesNotThrow(() => assertHostsPermittedByLocalCa([parseHost('app.corp.lan')], env));
+    assert.throws(() => assertHostsPermittedByLocalCa([parseHost('other.lan')], { ...env, H2_SETUP_CA_PERMIT: 'other.lan' }), /--host other\.lan is outside/);
+
+    const old = makeUnconstrainedCa();
+    writeFileSync(join(env.H2_SETUP_CAROOT, 'rootCA.pem'), old.caCertPem);
+    assert.equal(localCaConstraints(env).constraints, undefined);
+    assert.doesNotThrow(() => assertHostsPermittedByLocalCa([parseHost('google.com')], env));
+  });
+});
 
 describe('name constraints: the clients enforce them', { timeout: 10 * 60_000 }, () => {
   test('a bad H2_SETUP_CA_PERMIT is exit 2 before anything is written', async (t) => {

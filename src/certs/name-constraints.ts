@@ -1,7 +1,11 @@
 import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { isIPv4, isIPv6, SocketAddress } from 'node:net';
+import { join } from 'node:path';
 import { type CliError, usageError } from '../errors.js';
+import { pathKind } from '../paths.js';
 import { shellQuote } from '../shell-quote.js';
+import { CA_CERT_FILE, caRootDirectory } from './ca-root.js';
 import { DER_SEQUENCE, derChildren, derRoot, derTlv, findExtension } from './der.js';
 import type { Host } from './hosts.js';
 
@@ -274,4 +278,30 @@ export function unconstrainedCaNotice(caDirectory: string): { detail: string; fi
 export function leafCommonName(hosts: readonly Host[]): string {
   const first = hosts[0]?.value ?? 'localhost';
   return hosts.some((host) => host.kind === 'dns') ? first : `h2-setup certificate for ${first}`;
+}
+
+/**
+ * The constraints a `--ca` leaf will be signed under: the existing local CA's (none
+ * for an old, unconstrained CA), or, when there is no CA yet, those of the CA that
+ * signing would create (so the refusal comes before the CA is made).
+ */
+export function localCaConstraints(env: NodeJS.ProcessEnv = process.env): { directory: string; constraints: NameConstraints | undefined; exists: boolean } {
+  const directory = caRootDirectory(env);
+  const certPath = join(directory, CA_CERT_FILE);
+  if (pathKind(certPath) === 'file') {
+    try {
+      return { directory, constraints: readNameConstraints(readFileSync(certPath)), exists: true };
+    } catch {
+      // Unreadable or damaged: loading the CA reports that, with its own fix.
+      return { directory, constraints: undefined, exists: true };
+    }
+  }
+  return { directory, constraints: { critical: true, permitted: caPermittedSubtrees(env), excluded: [] }, exists: false };
+}
+
+/** For `certs --ca`/`--client`/`--csr`: a usage error, before anything is written, when the local CA may not vouch for a host. */
+export function assertHostsPermittedByLocalCa(hosts: readonly Host[], env: NodeJS.ProcessEnv = process.env): void {
+  const { directory, constraints } = localCaConstraints(env);
+  const outside = hostsOutsideConstraints(hosts, constraints);
+  if (constraints && outside.length > 0) throw outsideConstraintsError(outside, constraints, directory);
 }
