@@ -195,9 +195,12 @@ describe('checkTrust: who trusts the pair', { timeout: 5 * 60_000 }, () => {
     writeFileSync(join(home, '.pki', 'nssdb', 'cert9.db'), '');
     const selfSigned = await pair(root, 'self', env, []);
     // A "node" that never answers, and a PATH with neither openssl nor certutil.
+    // The script's name and its sleep's duration are unique, so both processes can be
+    // looked for afterwards: the sleep is a grandchild, gone only if the whole group was killed.
     const marker = `h2-setup-hung-node-${process.pid}-${Date.now()}`;
-    const hung = join(root, 'hung-node');
-    writeFileSync(hung, `#!/bin/sh\n# ${marker}\nexec /bin/sleep 600\n`);
+    const sleepFor = `600.${process.pid}${Date.now() % 100_000}`;
+    const hung = join(root, marker);
+    writeFileSync(hung, `#!/bin/sh\n/bin/sleep ${sleepFor}\n`);
     chmodSync(hung, 0o755);
     const verdicts = await checkTrust(selfSigned.certPem, selfSigned.keyPem, undefined, {
       env: cleanEnv(env, { PATH: join(root, 'empty-path') }),
@@ -213,5 +216,6 @@ describe('checkTrust: who trusts the pair', { timeout: 5 * 60_000 }, () => {
     assert.equal(one(verdicts, 'nss').trusted, null);
     assert.match(one(verdicts, 'nss').detail, /^certutil is not on PATH, so NSS \(.*\.pki\/nssdb\) cannot be asked/);
     assert.deepEqual(processesMentioning(marker), [], 'the hung clients were killed');
+    assert.deepEqual(processesMentioning(sleepFor), [], 'and what they started');
   });
 });

@@ -47,6 +47,11 @@ export function runBounded(
       } catch {
         // already gone
       }
+      // Answer now rather than at 'close': a grandchild that escaped the kill (Windows has
+      // no process groups; a program may start its own) could hold the pipes open for ever.
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      finish({ code: null, stdout, stderr, timedOut });
     }, options.timeoutMs);
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
