@@ -204,7 +204,9 @@ async function askNode(context: Context, port: number, nodePath: string, client:
   if (answer.failed) return { client, trusted: null, detail: `${what} could not complete a handshake with the loopback server: ${answer.failed}` };
   if (answer.authorized && !answer.identity) return { client, trusted: true, detail: `${what} accepted it for ${context.identity.name}` };
   // authorizationError is OpenSSL's verify error name, e.g. UNABLE_TO_VERIFY_LEAF_SIGNATURE.
-  const why = answer.authorized ? answer.identity : answer.code;
+  let why = answer.authorized ? answer.identity : answer.code;
+  // Node 20 to 26 have no name for OpenSSL's X509_V_ERR_PERMITTED_VIOLATION and say UNSPECIFIED.
+  if (why === 'UNSPECIFIED' && context.lineage === 'outside-ca') why = "UNSPECIFIED: a name outside the CA's name constraints";
   return { client, trusted: false, detail: `${what} refused it (${why})` };
 }
 
