@@ -7,6 +7,7 @@ import { checkDirectoryPath, pathExists, pathKind } from '../paths.js';
 import { type Host, parseHosts } from './hosts.js';
 import { privateKeyToPem, publicKeyToPem, startRsaKeyGeneration } from './keys.js';
 import { loadOrCreateLocalCa } from './local-ca.js';
+import { leafCommonName } from './name-constraints.js';
 import { CLOCK_SKEW_MS, DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, DEFAULT_OUT_DIR, type KeyBits, parseBits, parseDays } from './profile.js';
 import { buildSignedCertificate, loadForge, serverLeafExtensions } from './x509-builder.js';
 
@@ -113,7 +114,7 @@ export async function generateCertificates(options: GenerateOptions): Promise<Ce
   // The validity period (notAfter - notBefore) is what Apple's 825-day limit counts,
   // so it is measured from the back-dated notBefore.
   const notAfter = new Date(notBefore.getTime() + plan.days * 86_400_000);
-  const commonName = plan.hosts[0]?.value ?? 'localhost';
+  const commonName = leafCommonName(plan.hosts); // issue 12: never an IP-as-hostname under a constrained CA
   const subject = [
     { name: 'commonName', value: commonName },
     { name: 'organizationName', value: 'h2-setup development certificate' },

@@ -9,6 +9,7 @@ import { writeFilesAtomically } from '../files.js';
 import { pathKind } from '../paths.js';
 import { CA_CERT_FILE, CA_KEY_FILE, caRootDirectory } from './ca-root.js';
 import { privateKeyToPem, publicKeyToPem, startRsaKeyGeneration } from './keys.js';
+import { caPermittedSubtrees, nameConstraintsExtension } from './name-constraints.js';
 import { CLOCK_SKEW_MS } from './profile.js';
 import { buildSignedCertificate, type Forge } from './x509-builder.js';
 
@@ -107,6 +108,8 @@ export async function loadOrCreateLocalCa(forge: Forge, env: NodeJS.ProcessEnv =
   const directory = caRootDirectory(env);
   const certPath = join(directory, CA_CERT_FILE);
   if (pathKind(certPath) === 'file') return readCa(forge, directory, false);
+  // Name constraints (issue 12): read H2_SETUP_CA_PERMIT before anything is made, so a bad entry is a usage error that writes nothing.
+  const permitted = caPermittedSubtrees(env);
   mkdirSync(directory, { recursive: true, mode: 0o700 });
   return withLock(directory, async () => {
     if (pathKind(certPath) === 'file') return readCa(forge, directory, false);
@@ -128,6 +131,7 @@ export async function loadOrCreateLocalCa(forge: Forge, env: NodeJS.ProcessEnv =
         { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
         { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
         { name: 'subjectKeyIdentifier' },
+        nameConstraintsExtension(permitted),
       ],
     });
     writeFilesAtomically([

@@ -63,12 +63,12 @@ export function processesMentioning(needle) {
  * { dom, stderr, code, signal, timedOut, leftovers } where leftovers are pids of
  * browser processes still running after the run (killed before resolving).
  */
-export async function dumpDom(chromium, url, { home, userDataDir, timeoutMs = 60_000 }) {
+export async function dumpDom(chromium, url, { home, userDataDir, timeoutMs = 60_000, extraFlags = [] }) {
   const marker = newRunMarker();
   const env = { ...process.env, HOME: home, ...marker.env };
   delete env.DISPLAY;
   delete env.WAYLAND_DISPLAY;
-  const child = spawn(chromium, [...chromiumFlags(userDataDir), '--dump-dom', url], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(chromium, [...chromiumFlags(userDataDir), ...extraFlags, '--dump-dom', url], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let dom = '';
   let stderr = '';
   let timedOut = false;
