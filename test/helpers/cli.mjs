@@ -64,10 +64,21 @@ export function runCli(args, options = {}) {
   return runCommand(process.execPath, [cliPath, ...args], { label: `h2-setup ${args.join(' ')}`, ...options });
 }
 
+// Directories tempDir made and has not removed yet: a test cancelled by its suite's
+// timeout never runs its t.after hooks, so they are removed when the process exits too.
+const tempDirs = new Set();
+process.on('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A fresh directory under the OS temp dir, removed when the test (t) ends. */
 export function tempDir(t, prefix = 'h2-setup-test-') {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  tempDirs.add(dir);
+  t.after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    tempDirs.delete(dir);
+  });
   return dir;
 }
 
