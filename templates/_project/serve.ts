@@ -23,7 +23,7 @@ interface SessionRecord {
 }
 
 const history: SessionRecord[] = [];
-const records = new Map<http2.ServerHttp2Session, SessionRecord>();
+const records = new Map<http2.Http2Session, SessionRecord>();
 let nextId = 1;
 
 const server = http2.createSecureServer({
@@ -138,10 +138,12 @@ server.listen(port, 'localhost', () => {
 });
 
 // Ctrl-C closes the sessions still open (their 'close' events are logged) and
-// the server; a second Ctrl-C, or a session that does not close, ends it at once.
+// the server; a session that has not closed within 3 s no longer holds it up.
+// Repeated signals are ignored: a terminal's Ctrl-C reaches npm, tsx and this
+// process at once, and npm and tsx each pass it on again.
 let stopping = false;
 function stop(): void {
-  if (stopping) process.exit(130);
+  if (stopping) return;
   stopping = true;
   console.log(`Stopping: closing ${records.size} open session(s).`);
   for (const session of records.keys()) session.close();
