@@ -100,9 +100,9 @@ function newerNodeOutput(template: string, transport: Transport): string {
   const file = join(templatesRoot, template, transport, 'expected-output.node24.txt');
   if (!existsSync(file)) return 'Node 24 and later print the same lines in the same order (checked on Node 26.10).';
   return [
-    "On Node 24 and later (checked on Node 26.10) the order differs: since Node 24, `server.close()` also closes the server's",
-    'open sessions (nodejs/node#57586), not only its listening socket, and over plaintext the client session then',
-    'closes first, so `client destroyed` comes before `server destroyed` and `session is closed`:',
+    'On Node 24 and later (checked on Node 26.10) the order differs. Since Node 24, `server.close()` also closes',
+    "the server's open sessions (nodejs/node#57586), not only its listening socket, and over plaintext the client",
+    'session then closes first: `client destroyed` comes before `server destroyed` and `session is closed`.',
     '',
     '```',
     readFileSync(file, 'utf8').trimEnd(),
