@@ -30,6 +30,7 @@ describe('init --ca', { timeout: 120_000 }, () => {
       'package.json',
       'private-key.pem',
       'public-cert.pem',
+      'serve.ts',
       'tsconfig.json',
     ]);
     assert.deepEqual(readdirSync(dir).sort(), [
@@ -40,6 +41,7 @@ describe('init --ca', { timeout: 120_000 }, () => {
       'package.json',
       'private-key.pem',
       'public-cert.pem',
+      'serve.ts',
       'tsconfig.json',
     ]);
 
@@ -68,9 +70,10 @@ describe('init --ca', { timeout: 120_000 }, () => {
     const readme = readFileSync(join(dir, 'README.md'), 'utf8');
     assert.doesNotMatch(readme, /\{\{\w+\}\}/, 'every placeholder filled');
     assert.match(readme, /local development CA/);
-    assert.match(readme, /h2-setup certs --install-ca/);
+    assert.match(readme, /h2-setup(\.cjs)? certs --install-ca/);
     assert.match(readme, /`ca-cert\.pem`/);
-    assert.match(readme, /npx h2-setup certs --ca --force/);
+    assert.match(readme, /h2-setup(\.cjs)? certs --ca --force/);
+    assert.doesNotMatch(readme, /npx/, 'never sends anyone to the registry');
   });
 
   test('--ca alone implies --tls, reuses the existing CA, and the text report shows it', async (t) => {
@@ -89,7 +92,7 @@ describe('init --ca', { timeout: 120_000 }, () => {
     assert.doesNotMatch(second.stdout, /created now/, 'the CA made by the first run is reused');
     assert.match(second.stdout, /^ {2}CA cert {7}ca-cert\.pem/m);
     assert.match(second.stdout, /^ {2}ca-cert\.pem$/m, 'listed with the files written');
-    assert.match(second.stdout, /h2-setup certs --install-ca/);
+    assert.match(second.stdout, /h2-setup(\.cjs)? certs --install-ca/);
 
     assert.equal(readFileSync(join(cwd, 'two', 'ca-cert.pem'), 'utf8'), readFileSync(join(cwd, 'one', 'ca-cert.pem'), 'utf8'));
     const index = readFileSync(join(cwd, 'two', 'index.ts'), 'utf8');

@@ -173,6 +173,12 @@ export async function init(options: InitOptions): Promise<InitResult> {
     certificates,
     install,
     verify,
-    nextSteps: [`cd ${shellQuote(answers.dir)}`, ...(install?.ok ? [] : ['npm install']), 'npm start'],
+    // TLS projects also get the browser demo (serve.ts), which stays up until Ctrl-C.
+    nextSteps: [
+      `cd ${shellQuote(answers.dir)}`,
+      ...(install?.ok ? [] : ['npm install']),
+      'npm start',
+      ...(answers.transport === 'tls' ? ['npm run serve'] : []),
+    ],
   };
 }

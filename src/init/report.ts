@@ -4,12 +4,15 @@
  */
 import { relative } from 'node:path';
 import { displayPath } from '../paths.js';
+import { selfCommand } from '../self-command.js';
 import { paint } from '../style.js';
 import { formatVerifyReport } from '../verify/report.js';
 import type { InitResult } from './index.js';
 
 export function formatInitReport(result: InitResult): string {
   const lines: string[] = [];
+  // Commands are printed as they run on this machine, never as `npx h2-setup` (see self-command.ts).
+  const h2setup = selfCommand();
   const where = displayPath(result.dir);
   lines.push(
     `Created ${where === result.name ? where : `${result.name} in ${where}`} (${result.template}, ${result.transport === 'tls' ? 'TLS, ALPN h2' : 'plaintext h2c'}, default port ${result.port})`,
@@ -24,7 +27,7 @@ export function formatInitReport(result: InitResult): string {
   if (cert.ca) {
     lines.push(`  signed by     ${cert.ca.subject}${cert.ca.created ? ' (created now)' : ''}`);
     lines.push(`  CA cert       ${relative(result.dir, cert.ca.certPath)}  (the client trusts it; the CA key stays in ${cert.ca.directory})`);
-    lines.push('Browsers trust it once the CA is installed: h2-setup certs --install-ca');
+    lines.push(`Browsers trust it once the CA is installed: ${h2setup} certs --install-ca`);
   }
 
   if (result.install) {
@@ -34,14 +37,14 @@ export function formatInitReport(result: InitResult): string {
 
   lines.push('');
   if (!result.verify) {
-    lines.push('Verification skipped (--no-verify); run `h2-setup verify` in the project to prove the close event fires.');
+    lines.push(`Verification skipped (--no-verify); run \`${h2setup} verify\` in the project to prove the close event fires.`);
   } else {
     // verify's own report carries the timeline; it is shown only when verify ran.
     if (result.verify.result) lines.push(formatVerifyReport(result.verify.result).trimEnd());
     lines.push(
       result.verify.passed
         ? `${paint(['bold', 'green'], 'Verified')}: the server session's 'close' event fired.`
-        : `${paint(['bold', 'red'], 'Verification failed')}${result.verify.reason ? `: ${result.verify.reason}` : ''}. The project is kept; fix it and run \`h2-setup verify\` again.`,
+        : `${paint(['bold', 'red'], 'Verification failed')}${result.verify.reason ? `: ${result.verify.reason}` : ''}. The project is kept; fix it and run \`${h2setup} verify\` again.`,
     );
   }
 

@@ -4,9 +4,12 @@
  *
  *   templates/_project/            files every project gets (package.json, tsconfig.json,
  *                                  gitignore, README.md and the README's transport notes:
- *                                  README.h2c.md, README.tls.md, README.tls-ca.md)
+ *                                  README.h2c.md, README.tls.md, README.tls-ca.md), and
+ *                                  serve.ts, the browser demo TLS projects get
  *   templates/<name>/template.json { "description": one line shown at the prompt }
- *   templates/<name>/<transport>/  index.ts and expected-output.txt (for the README)
+ *   templates/<name>/<transport>/  index.ts and expected-output.txt (for the README);
+ *                                  expected-output.node24.txt where Node 24+ prints
+ *                                  the lines in another order
  *
  * A directory is a template when it has a template.json; `_project` has none.
  */
@@ -15,6 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CA_CERT_BESIDE_PAIR } from '../certs/generate.js';
 import { DEFAULT_CERT_FILE } from '../certs/profile.js';
+import { selfCommand } from '../self-command.js';
 import type { Transport } from './options.js';
 
 /** Found from this module's own URL (dist/init/templates.js -> ../../templates),
@@ -46,6 +50,8 @@ export interface RenderInput {
   /** TLS only: the certificate is signed by the local development CA, and the
    *  client trusts ca-cert.pem instead of the certificate itself. */
   ca?: boolean;
+  /** How the README and .gitignore tell the user to run h2-setup (default: selfCommand()). */
+  h2setup?: string;
 }
 
 export interface RenderedFile {
@@ -87,6 +93,23 @@ export function setTrustedCertFile(source: string, file: string): string {
   return setConstant(source, 'TRUSTED_CERT_FILE', `'[^'\\n]*'`, `'${file}'`);
 }
 
+/** The README's paragraph on Node 24 and later: since Node 24, `server.close()` also
+ *  closes the server's open sessions, which changes the order of the last lines for
+ *  some templates (those with an expected-output.node24.txt). */
+function newerNodeOutput(template: string, transport: Transport): string {
+  const file = join(templatesRoot, template, transport, 'expected-output.node24.txt');
+  if (!existsSync(file)) return 'Node 24 and later print the same lines in the same order (checked on Node 26.10).';
+  return [
+    'On Node 24 and later (checked on Node 26.10) the order differs. Since Node 24, `server.close()` also closes',
+    "the server's open sessions (nodejs/node#57586), not only its listening socket, and over plaintext the client",
+    'session then closes first: `client destroyed` comes before `server destroyed` and `session is closed`.',
+    '',
+    '```',
+    readFileSync(file, 'utf8').trimEnd(),
+    '```',
+  ].join('\n');
+}
+
 /** Every file of the project, in memory: nothing is written here. */
 export function renderProject(input: RenderInput): RenderedFile[] {
   const info = listTemplates().find((template) => template.name === input.template);
@@ -98,27 +121,39 @@ export function renderProject(input: RenderInput): RenderedFile[] {
   if (input.ca && input.transport !== 'tls') throw new Error('a CA-signed certificate is only used with the tls transport');
   const ca = input.transport === 'tls' && Boolean(input.ca);
 
-  const readme = fill(read(PROJECT_DIR, 'README.md'), {
+  const tls = input.transport === 'tls';
+  if (tls) (packageJson.scripts as Record<string, string>).serve = 'tsx serve.ts';
+
+  // Every command written for the user runs this h2-setup, never `npx h2-setup` (see self-command.ts).
+  const h2setup = input.h2setup ?? selfCommand();
+  const values: Record<string, string> = {
     name: input.name,
     template: input.template,
     templateDescription: info.description,
     port: String(input.port),
     pemFiles: ca ? '`private-key.pem`, `public-cert.pem` and `ca-cert.pem`' : '`private-key.pem` and `public-cert.pem`',
-    certsCommand: ca ? 'npx h2-setup certs --ca --force' : 'npx h2-setup certs --force',
+    h2setup,
+    certsCommand: `${h2setup} certs${ca ? ' --ca' : ''} --force`,
     expectedOutput: read(input.template, input.transport, 'expected-output.txt').trimEnd(),
-    transportNotes: read(PROJECT_DIR, `README.${input.transport}${ca ? '-ca' : ''}.md`).trimEnd(),
-  });
+    newerNodeOutput: newerNodeOutput(input.template, input.transport),
+    serveNotes: tls ? read(PROJECT_DIR, 'README.serve.md').trimEnd() : '',
+  };
+  // The TLS notes hold {{serveNotes}}, so those are filled in first.
+  values.serveNotes = fill(values.serveNotes ?? '', values);
+  values.transportNotes = fill(read(PROJECT_DIR, `README.${input.transport}${ca ? '-ca' : ''}.md`).trimEnd(), values);
+  const readme = fill(read(PROJECT_DIR, 'README.md'), values).replace(/\n{3,}/g, '\n\n');
 
   let index = setDefaultPort(read(input.template, input.transport, 'index.ts'), input.port);
   if (input.transport === 'tls') index = setTrustedCertFile(index, ca ? CA_CERT_BESIDE_PAIR : DEFAULT_CERT_FILE);
 
   return [
     { name: 'index.ts', contents: index, mode: 0o644 },
+    ...(tls ? [{ name: 'serve.ts', contents: setDefaultPort(read(PROJECT_DIR, 'serve.ts'), input.port), mode: 0o644 }] : []),
     { name: 'package.json', contents: `${JSON.stringify(packageJson, null, 2)}\n`, mode: 0o644 },
     { name: 'tsconfig.json', contents: read(PROJECT_DIR, 'tsconfig.json'), mode: 0o644 },
     // npm leaves `.gitignore` out of a published package, so it is kept as
     // `gitignore` and renamed here.
-    { name: '.gitignore', contents: read(PROJECT_DIR, 'gitignore'), mode: 0o644 },
+    { name: '.gitignore', contents: fill(read(PROJECT_DIR, 'gitignore'), values), mode: 0o644 },
     { name: 'README.md', contents: readme, mode: 0o644 },
   ];
 }

@@ -4,8 +4,8 @@
 import * as fs from 'node:fs';
 import * as http2 from 'node:http2';
 
-// The port comes from PORT so that a second run, or anything else already on
-// the port, does not make this program fail (`h2-setup verify` picks a free one).
+// The port comes from PORT, so you can choose another one when this one is
+// taken (`h2-setup verify` gives the program a free one).
 const DEFAULT_PORT = 8000;
 const port = Number(process.env.PORT ?? DEFAULT_PORT);
 
@@ -56,7 +56,9 @@ server.on('stream', (stream, requestHeaders) => {
   });
 });
 
-server.listen(port);
+// Listening on localhost only (the loopback interface): the tutorial's
+// listen(port) accepts connections from every network interface.
+server.listen(port, 'localhost');
 
 // Creating and initializing client
 // by using http2.connect() method
