@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { writeFilesAtomically } from '../files.js';
 import { checkDirectoryPath, pathExists, pathKind } from '../paths.js';
+import { CA_CERT_BESIDE_PAIR } from './file-names.js';
 import { type Host, parseHosts } from './hosts.js';
 import { privateKeyToPem, publicKeyToPem, startRsaKeyGeneration } from './keys.js';
 import { loadOrCreateLocalCa } from './local-ca.js';
@@ -46,8 +47,7 @@ export interface CertificateSummary {
   };
 }
 
-/** The CA certificate (public part only) is written beside the pair under this name. */
-export const CA_CERT_BESIDE_PAIR = 'ca-cert.pem';
+export { CA_CERT_BESIDE_PAIR } from './file-names.js';
 
 interface GeneratePlan {
   hosts: Host[];

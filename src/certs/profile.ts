@@ -18,8 +18,7 @@ export const CLOCK_SKEW_MS = 60 * 60 * 1000;
 /** --check warns this long before expiry so renewal is never a surprise. */
 export const EXPIRY_WARNING_DAYS = 30;
 
-export const DEFAULT_KEY_FILE = 'private-key.pem';
-export const DEFAULT_CERT_FILE = 'public-cert.pem';
+export { DEFAULT_CERT_FILE, DEFAULT_KEY_FILE } from './file-names.js';
 
 export function parseDays(raw: string | number | undefined): number {
   if (raw === undefined) return DEFAULT_DAYS;

@@ -11,10 +11,10 @@
  * can be created, each run builds into a temporary directory that is removed afterwards.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFilesAtomically } from '../files.js';
+import { userDirectory } from '../user-dirs.js';
 import type { ModuleFormat } from './module-format.js';
 
 // Bump when the build options in transpile.ts change, so old outputs are not reused.
@@ -33,13 +33,7 @@ export interface CacheSlot {
 export function cacheDirectory(): string | null {
   const override = process.env.H2_SETUP_CACHE_DIR;
   if (override !== undefined) return override === '' ? null : override;
-  const base =
-    process.platform === 'win32'
-      ? process.env.LOCALAPPDATA
-      : process.platform === 'darwin'
-        ? join(homedir(), 'Library', 'Caches')
-        : process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return base ? join(base, 'h2-setup', 'verify') : null;
+  return join(userDirectory('cache'), 'verify');
 }
 
 /**
