@@ -1,4 +1,4 @@
-import { closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, openSync, readSync, renameSync, type Stats, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CliError, ExitCode } from './errors.js';
 
@@ -75,4 +75,59 @@ function cannotWrite(path: string, error: unknown): unknown {
   return reason
     ? new CliError(`cannot write ${path}: ${reason}`, { exitCode: ExitCode.failed, hint: 'choose another directory or fix its permissions' })
     : error;
+}
+
+/** Why a path could not be read as a file, in words (what readRegularFile throws). */
+export class UnreadableFileError extends Error {
+  readonly reason: string;
+  constructor(path: string, reason: string) {
+    super(`cannot read ${path}: ${reason}`);
+    this.reason = reason;
+  }
+}
+
+function kindOf(stats: Stats): string {
+  if (stats.isDirectory()) return 'it is a directory';
+  if (stats.isFIFO()) return 'it is a FIFO (named pipe), not a regular file';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'it is a device, not a regular file';
+  if (stats.isSocket()) return 'it is a socket, not a regular file';
+  return 'it is not a regular file';
+}
+
+/**
+ * Reads a regular file of at most `maxBytes`, and nothing else: a FIFO would block forever
+ * and /dev/zero would be read until memory runs out, and a cloned repository can carry a
+ * symbolic link to either where a PEM is expected. O_NONBLOCK makes opening a FIFO return
+ * at once (fstat then says what it is); the size is checked before reading and the read is
+ * bounded even if the file grows meanwhile.
+ */
+export function readRegularFile(path: string, maxBytes: number): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reasons: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', ENOTDIR: 'no such file', ELOOP: 'too many symbolic links' };
+    throw new UnreadableFileError(path, (code && reasons[code]) ?? String(code ?? error));
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new UnreadableFileError(path, kindOf(stats));
+    if (stats.size > maxBytes) throw new UnreadableFileError(path, `it is ${stats.size} bytes, more than the ${maxBytes} a PEM file here can be`);
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+      if (length > maxBytes) throw new UnreadableFileError(path, `it is more than the ${maxBytes} bytes a PEM file here can be`);
+    }
+    return buffer.subarray(0, length);
+  } catch (error) {
+    if (error instanceof UnreadableFileError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UnreadableFileError(path, code === 'EISDIR' ? 'it is a directory' : String(code ?? error));
+  } finally {
+    closeSync(fd);
+  }
 }
