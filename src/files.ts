@@ -1,21 +1,87 @@
-import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, openSync, readSync, renameSync, type Stats, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { CliError, ExitCode } from './errors.js';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  type Stats,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { CliError, ExitCode, usageError } from './errors.js';
+import { cleanUpOnInterrupt } from './interrupt-cleanup.js';
 
 /**
- * Writes `contents` to `path` so that the file is either absent or complete: the
- * bytes go to a temporary file in the same directory (so the rename cannot cross
- * file systems), are flushed, and the temporary file is renamed over `path`.
- * The temporary file is created with O_EXCL and `mode`, so a private key is never
- * readable by others, not even for the moment before a chmod.
- * Returns the temporary path's rename as a function so callers can stage several
- * files and move them into place together.
+ * The temporary name for `path`: hidden, with our pid (so a later run can tell a stale one
+ * from a live one's) and a random part, and ending in the target's own extension, so an
+ * ignore rule that covers the target (`*.pem`) covers its temporary file too.
  */
-export function stageFile(path: string, contents: string | Uint8Array, mode: number): { commit(): void; abort(): void } {
-  // O_EXCL below makes any name safe against clobbering, so no node:crypto (~3 ms to load,
-  // and verify writes its cache through here before the program starts).
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+export function temporaryPathFor(path: string): string {
+  const name = basename(path);
+  return join(dirname(path), `.${name}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp${extname(name)}`);
+}
+
+const TEMPORARY_NAME = /^\.(.+)\.([0-9]+)\.[a-z0-9]+\.tmp(\.[^.]*)?$/;
+
+/** Whether a process with this pid exists (EPERM: it does, but is someone else's). */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temporary files a killed earlier run (SIGKILL, power loss) left for `names` in
+ * `dir`: only ours (our naming) and only when the process that made them is gone.
+ */
+export function sweepStaleTemporaryFiles(dir: string, names: readonly string[]): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const match = TEMPORARY_NAME.exec(entry);
+    if (!match || !names.includes(match[1] ?? '') || processExists(Number(match[2]))) continue;
+    try {
+      unlinkSync(join(dir, entry));
+    } catch {
+      // another run swept it first
+    }
+  }
+}
+
+export interface StagedFile {
+  /** rename over the target: replaces whatever is there */
+  commit(): void;
+  /** link to the target, then remove the temporary name: fails with EEXIST, replacing
+   *  nothing, when anything (a dangling symbolic link included) is at the target */
+  commitNew(): void;
+  abort(): void;
+}
+
+/**
+ * Writes `contents` to a temporary file beside `path` so that `path` later is either
+ * absent or complete: the bytes go to a temporary file in the same directory (so placing
+ * it cannot cross file systems) and are flushed before it is placed.
+ * The temporary file is created with O_EXCL and `mode`, so a private key is never
+ * readable by others, not even for the moment before a chmod; until it is placed or
+ * aborted, an interrupt removes it.
+ */
+export function stageFile(path: string, contents: string | Uint8Array, mode: number): StagedFile {
+  const temp = temporaryPathFor(path);
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+  const forget = cleanUpOnInterrupt(() => unlinkSync(temp));
   try {
     // The umask can only take bits away; fchmod makes the mode exact either way.
     fchmodSync(fd, mode);
@@ -26,25 +92,35 @@ export function stageFile(path: string, contents: string | Uint8Array, mode: num
   } catch (error) {
     closeSync(fd);
     unlinkSync(temp);
+    forget();
     throw error;
   }
   closeSync(fd);
   return {
-    commit: () => renameSync(temp, path),
+    commit: () => {
+      renameSync(temp, path);
+      forget();
+    },
+    commitNew: () => {
+      linkSync(temp, path);
+      unlinkSync(temp);
+      forget();
+    },
     abort: () => {
       try {
         unlinkSync(temp);
       } catch {
         // already gone
       }
+      forget();
     },
   };
 }
 
 /** Writes several files all-or-nothing as far as a file system allows: every file is
- *  staged before any is renamed into place. */
+ *  staged before any is renamed into place. Replaces what is there. */
 export function writeFilesAtomically(files: ReadonlyArray<{ path: string; contents: string | Uint8Array; mode: number }>): void {
-  const staged: Array<{ commit(): void; abort(): void }> = [];
+  const staged: StagedFile[] = [];
   let current = '';
   try {
     for (const file of files) {
@@ -57,6 +133,42 @@ export function writeFilesAtomically(files: ReadonlyArray<{ path: string; conten
     }
   } catch (error) {
     for (const stage of staged) stage.abort();
+    throw cannotWrite(current, error);
+  }
+}
+
+/**
+ * Writes several new files, never replacing anything: each is linked into place (link()
+ * fails when the name exists, where rename() would silently replace), so a file created
+ * by someone else while we worked is kept. When one name turns out to be taken, the ones
+ * already placed by this call are removed again and a usage error says which file now exists.
+ */
+export function writeNewFiles(files: ReadonlyArray<{ path: string; contents: string | Uint8Array; mode: number }>): void {
+  const staged: StagedFile[] = [];
+  const placed: string[] = [];
+  let current = '';
+  try {
+    for (const file of files) {
+      current = file.path;
+      staged.push(stageFile(file.path, file.contents, file.mode));
+    }
+    for (const [index, stage] of staged.entries()) {
+      current = files[index]?.path ?? current;
+      stage.commitNew();
+      placed.push(current);
+    }
+  } catch (error) {
+    for (const stage of staged) stage.abort();
+    for (const path of placed) {
+      try {
+        unlinkSync(path);
+      } catch {
+        // already gone
+      }
+    }
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw usageError(`${current} now exists (it was created while h2-setup was working); pass --force to replace it`);
+    }
     throw cannotWrite(current, error);
   }
 }
