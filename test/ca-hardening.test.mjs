@@ -122,10 +122,13 @@ describe('certs --ca refuses a CA root others control', { timeout: 120_000 }, ()
     mkdirSync(mount);
     const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', mount]);
     if (mounted.status !== 0) return t.skip(`mount is not permitted here: ${String(mounted.stderr).trim()}`);
-    t.after(() => spawnSync('umount', [mount]));
-    const result = await runCli(['certs', '--ca', '--out-dir', join(root, 'out')], { env: { ...env, H2_SETUP_CAROOT: join(mount, 'ca') } });
-    assertOneLineError(assert, result, 2, /local CA directory/);
-    assert.equal(existsSync(join(root, 'out')), false);
+    try {
+      const result = await runCli(['certs', '--ca', '--out-dir', join(root, 'out')], { env: { ...env, H2_SETUP_CAROOT: join(mount, 'ca') } });
+      assertOneLineError(assert, result, 2, /local CA directory/);
+      assert.equal(existsSync(join(root, 'out')), false);
+    } finally {
+      spawnSync('umount', [mount]);
+    }
   });
 });
 
@@ -176,7 +179,8 @@ describe('the CA lock', { timeout: 600_000 }, () => {
       tally.rounds++;
       tally.failedRuns += results.filter((result) => result.code !== 0).length;
       const ok = results.filter((result) => result.code === 0).map((result) => JSON.parse(result.stdout));
-      if (ok.filter((summary) => summary.ca.created).length > 1 || new Set(ok.map((summary) => summary.ca.fingerprintSha256)).size > 1) tally.roundsWithMoreThanOneCa++;
+      if (ok.filter((summary) => summary.ca.created).length > 1 || new Set(ok.map((summary) => summary.ca.fingerprintSha256)).size > 1)
+        tally.roundsWithMoreThanOneCa++;
       const ca = new X509Certificate(readFileSync(join(env.H2_SETUP_CAROOT, 'rootCA.pem')));
       for (const summary of ok) if (!new X509Certificate(readFileSync(summary.certPath)).verify(ca.publicKey)) tally.leavesNotVerifying++;
       assert.deepEqual(readdirSync(env.H2_SETUP_CAROOT).sort(), ['rootCA-key.pem', 'rootCA.pem']);
@@ -202,7 +206,10 @@ describe('--uninstall-ca', { timeout: 120_000 }, () => {
 
   test("H2_SETUP_TRUST_STORES=',,' is a usage error", async (t) => {
     const { env } = isolatedCaEnv(t);
-    for (const args of [['certs', '--install-ca'], ['certs', '--uninstall-ca']]) {
+    for (const args of [
+      ['certs', '--install-ca'],
+      ['certs', '--uninstall-ca'],
+    ]) {
       const result = await runCli(args, { env: { ...env, H2_SETUP_TRUST_STORES: ',,' } });
       assertOneLineError(assert, result, 2, /names no store/);
       assert.equal(existsSync(env.H2_SETUP_CAROOT), false);

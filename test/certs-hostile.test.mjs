@@ -3,13 +3,12 @@
 // regular file of bounded size; what is written is placed, never written in place.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, lstatSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import tls from 'node:tls';
 import { describe, test } from 'node:test';
+import tls from 'node:tls';
 import forge from 'node-forge';
-import { generateKeyPairSync } from 'node:crypto';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { assertOneLineError, cliPath, runCli, tempDir } from './helpers/cli.mjs';
 import { writeCustomPair } from './helpers/make-cert.mjs';
@@ -98,9 +97,17 @@ describe('certs: many hosts', { timeout: 120_000 }, () => {
     cert.validity.notAfter = new Date(Date.now() + 90 * 86400_000);
     cert.setSubject([{ name: 'commonName', value: 'localhost' }]);
     cert.setIssuer([{ name: 'commonName', value: 'localhost' }]);
-    const altNames = [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }];
+    const altNames = [
+      { type: 2, value: 'localhost' },
+      { type: 7, ip: '127.0.0.1' },
+      { type: 7, ip: '::1' },
+    ];
     for (let i = 0; i < 4500; i++) altNames.push({ type: 2, value: `host${String(i).padStart(6, '0')}.example.test` });
-    cert.setExtensions([{ name: 'basicConstraints', cA: false }, { name: 'extKeyUsage', serverAuth: true }, { name: 'subjectAltName', altNames }]);
+    cert.setExtensions([
+      { name: 'basicConstraints', cA: false },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames },
+    ]);
     cert.sign(forge.pki.privateKeyFromPem(keyPem), forge.md.sha256.create());
     const certPem = forge.pki.certificateToPem(cert);
     writeFileSync(join(dir, 'private-key.pem'), keyPem, { mode: 0o600 });
@@ -114,12 +121,12 @@ describe('certs: many hosts', { timeout: 120_000 }, () => {
 
   test('a certificate for 1000 ordinary names is accepted by Node and by --check', async (t) => {
     const dir = tempDir(t);
-    const args = ['certs', '--out-dir', dir];
-    for (let i = 0; i < 1000; i++) args.push('--host', `service-${i}.example.test`);
+    const args = ['certs', '--out-dir', dir, '--host', 'localhost', '--host', '127.0.0.1', '--host', '::1'];
+    for (let i = 0; i < 997; i++) args.push('--host', `service-${i}.example.test`);
     assert.equal((await runCli(args)).code, 0);
     assert.equal(await nodeClientAccepts(readFileSync(join(dir, 'private-key.pem')), readFileSync(join(dir, 'public-cert.pem'))), 'accepted');
     const checked = await runCli(['certs', '--check', '--out-dir', dir]);
-    assert.equal(checked.code, 0, checked.stdout);
+    assert.equal(checked.code, 0, checked.stdout.slice(-2000));
   });
 });
 
@@ -174,9 +181,13 @@ describe('certs: odd input is one line, exit 2, nothing written', { timeout: 60_
 describe('certs under umask 000', { timeout: 60_000 }, () => {
   test('created directories are 0755 at most, 0700 where they hold only the key', async (t) => {
     const dir = tempDir(t);
-    const run = spawnSync('sh', ['-c', 'umask 000 && exec "$0" "$@"', process.execPath, cliPath, 'certs', '--out-dir', join(dir, 'a', 'b'), '--key', 'keys/private-key.pem'], {
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      'sh',
+      ['-c', 'umask 000 && exec "$0" "$@"', process.execPath, cliPath, 'certs', '--out-dir', join(dir, 'a', 'b'), '--key', 'keys/private-key.pem'],
+      {
+        encoding: 'utf8',
+      },
+    );
     assert.equal(run.status, 0, run.stderr);
     assert.equal(statSync(join(dir, 'a')).mode & 0o777, 0o755);
     assert.equal(statSync(join(dir, 'a', 'b')).mode & 0o777, 0o755);
@@ -226,7 +237,7 @@ describe('tests the suite lacked', { timeout: 120_000 }, () => {
     const dir = tempDir(t);
     const notBefore = new Date(Date.now() - 3600_000);
     writeCustomPair(dir, { notBefore, notAfter: new Date(notBefore.getTime() + 826 * 86400_000) });
-    const result = await runCli(['certs', '--check', '--json', '--out-dir', dir]);
+    const result = await runCli(['certs', '--check', '--json', '--out-dir', dir, '--host', 'localhost', '--host', '127.0.0.1']);
     assert.equal(result.code, 1);
     assert.deepEqual(
       JSON.parse(result.stdout).problems.map((problem) => problem.code),
@@ -250,7 +261,11 @@ describe('tests the suite lacked', { timeout: 120_000 }, () => {
       ca.validity.notAfter = notAfter;
       ca.setSubject(name);
       ca.setIssuer(name);
-      ca.setExtensions([{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, critical: true }, { name: 'subjectKeyIdentifier' }]);
+      ca.setExtensions([
+        { name: 'basicConstraints', cA: true, critical: true },
+        { name: 'keyUsage', keyCertSign: true, critical: true },
+        { name: 'subjectKeyIdentifier' },
+      ]);
       ca.sign(caKey, forge.md.sha256.create());
       return forge.pki.certificateToPem(ca);
     };
@@ -267,7 +282,14 @@ describe('tests the suite lacked', { timeout: 120_000 }, () => {
     leaf.setExtensions([
       { name: 'basicConstraints', cA: false },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+          { type: 7, ip: '::1' },
+        ],
+      },
     ]);
     leaf.sign(caKey, forge.md.sha256.create());
     writeFileSync(join(out, 'public-cert.pem'), forge.pki.certificateToPem(leaf));

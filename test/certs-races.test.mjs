@@ -172,6 +172,12 @@ describe('certs: interrupted', { timeout: 1_800_000 }, () => {
     for (const path of [dead, live, stranger]) writeFileSync(path, 'x', { mode: 0o600 });
     const result = await start(['--out-dir', dir]);
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(readdirSync(dir).sort(), [live, stranger].map((path) => path.slice(dir.length + 1)).concat(['private-key.pem', 'public-cert.pem']).sort());
+    assert.deepEqual(
+      readdirSync(dir).sort(),
+      [live, stranger]
+        .map((path) => path.slice(dir.length + 1))
+        .concat(['private-key.pem', 'public-cert.pem'])
+        .sort(),
+    );
   });
 });

@@ -145,13 +145,15 @@ function checkFileName(name: string, flag: string): string {
  *  will hold), so a world-writable directory never holds a key. */
 function makeDirectories(plan: GeneratePlan): void {
   const keyDir = dirname(plan.keyPath);
-  for (const path of [plan.keyPath, plan.certPath, ...(plan.caCertPath ? [plan.caCertPath] : [])]) {
+  const keyOnly = keyDir !== dirname(plan.certPath) && (!plan.caCertPath || keyDir !== dirname(plan.caCertPath));
+  for (const path of [plan.certPath, ...(plan.caCertPath ? [plan.caCertPath] : []), plan.keyPath]) {
     const dir = dirname(path);
-    const keyOnly = dir === keyDir && dirname(plan.certPath) !== keyDir;
-    const mode = keyOnly ? 0o700 : 0o755;
-    const first = mkdirSync(dir, { recursive: true, mode });
-    // mkdir's mode is cut by the umask but never widened; chmod so umask 000 cannot widen it.
-    if (first !== undefined) for (let made = dir; made.length >= first.length; made = dirname(made)) chmodSync(made, mode);
+    const first = mkdirSync(dir, { recursive: true, mode: 0o755 });
+    if (first === undefined) continue;
+    // mkdir's mode is cut by the umask but never widened by it; chmod so umask 000 cannot
+    // leave a world-writable directory.
+    for (let made = dir; made.length >= first.length; made = dirname(made)) chmodSync(made, 0o755);
+    if (dir === keyDir && keyOnly) chmodSync(dir, 0o700);
   }
 }
 

@@ -122,7 +122,6 @@ function readCa(forge: Forge, directory: string, created: boolean): LocalCa {
     throw refuse(directory, `has a ${certificate.publicKey.asymmetricKeyType?.toUpperCase() ?? 'unknown'} key; h2-setup signs with RSA CAs only`);
   }
   if (!certificate.checkPrivateKey(privateKey)) throw refuse(directory, `has a key (${CA_KEY_FILE}) that is not the key of its certificate (${CA_CERT_FILE})`);
-  if (!certificate.ca) throw refuse(directory, `has a certificate without basicConstraints CA:TRUE, so no client accepts what it signs`);
   const now = Date.now();
   if (new Date(certificate.validTo).getTime() <= now) throw refuse(directory, `expired on ${new Date(certificate.validTo).toISOString()}`);
   if (new Date(certificate.validFrom).getTime() > now) throw refuse(directory, `is not valid until ${new Date(certificate.validFrom).toISOString()}`);
@@ -132,8 +131,11 @@ function readCa(forge: Forge, directory: string, created: boolean): LocalCa {
   } catch {
     throw refuse(directory, `has a ${CA_CERT_FILE} h2-setup cannot read`);
   }
+  // Read from the extensions themselves: Node's X509Certificate.ca folds keyUsage in too.
+  const basicConstraints = forgeCert.getExtension('basicConstraints') as { cA?: boolean } | undefined;
+  if (!basicConstraints?.cA) throw refuse(directory, 'has a certificate without basicConstraints CA:TRUE, so no client accepts what it signs');
   const keyUsage = forgeCert.getExtension('keyUsage') as { keyCertSign?: boolean } | undefined;
-  if (keyUsage && !keyUsage.keyCertSign) throw refuse(directory, `has a certificate whose keyUsage lacks keyCertSign, so no client accepts what it signs`);
+  if (keyUsage && !keyUsage.keyCertSign) throw refuse(directory, 'has a certificate whose keyUsage lacks keyCertSign, so no client accepts what it signs');
   const ski = forgeCert.getExtension('subjectKeyIdentifier') as { subjectKeyIdentifier?: string } | undefined;
   if (!ski?.subjectKeyIdentifier) throw refuse(directory, 'has no subjectKeyIdentifier');
   return {

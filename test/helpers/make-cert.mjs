@@ -52,7 +52,13 @@ export function writeCustomPair(dir, options = {}) {
  * otherKey (write a different key than the certificate's).
  */
 export function writeCustomCa(dir, options = {}) {
-  const { ca = true, keyCertSign = true, notBefore = new Date(Date.now() - 3600_000), notAfter = new Date(Date.now() + 365 * 86400_000), otherKey = false } = options;
+  const {
+    ca = true,
+    keyCertSign = true,
+    notBefore = new Date(Date.now() - 3600_000),
+    notAfter = new Date(Date.now() + 365 * 86400_000),
+    otherKey = false,
+  } = options;
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' });
   const cert = forge.pki.createCertificate();
