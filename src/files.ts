@@ -174,7 +174,7 @@ export function writeNewFiles(files: ReadonlyArray<{ path: string; contents: str
 }
 
 /** A file system refusal (permission, read-only, full disk) as one line, not a stack. */
-function cannotWrite(path: string, error: unknown): unknown {
+export function cannotWrite(path: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   const reasons: Record<string, string> = {
     EACCES: 'permission denied',

@@ -11,7 +11,7 @@
 import { closeSync, constants, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError, ExitCode } from './errors.js';
-import { processExists, temporaryPathFor } from './files.js';
+import { cannotWrite, processExists, temporaryPathFor } from './files.js';
 import { cleanUpOnInterrupt } from './interrupt-cleanup.js';
 
 /** Ends in .pem so the scaffold's `*.pem` ignore rule covers a lock left by a killed run. */
@@ -94,13 +94,18 @@ export async function withLockFile<T>(path: string, options: LockOptions, body: 
     try {
       fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw cannotWrite(path, error);
     }
     if (fd !== undefined) {
       const forget = cleanUpOnInterrupt(() => unlinkSync(path));
       try {
-        writeSync(fd, identity);
-        closeSync(fd);
+        try {
+          writeSync(fd, identity);
+        } catch (error) {
+          throw cannotWrite(path, error);
+        } finally {
+          closeSync(fd);
+        }
         return await body();
       } finally {
         forget();

@@ -43,10 +43,9 @@ export function checkDirectoryPath(dir: string, flag: string): string {
     if (kind === 'directory') {
       try {
         accessSync(current, constants.W_OK | constants.X_OK);
-      } catch {
-        throw usageError(
-          `${flag} ${JSON.stringify(dir)}: cannot write to ${JSON.stringify(current)} (permission denied); expected a directory you can write to`,
-        );
+      } catch (error) {
+        const reason = (error as NodeJS.ErrnoException).code === 'EROFS' ? 'read-only file system' : 'permission denied';
+        throw usageError(`${flag} ${JSON.stringify(dir)}: cannot write to ${JSON.stringify(current)} (${reason}); expected a directory you can write to`);
       }
       break;
     }

@@ -17,7 +17,7 @@ const hasCertutil = spawnSync('certutil', ['--help']).error === undefined;
 const isRoot = process.getuid?.() === 0;
 
 /** Runs `certs --ca` into a fresh out dir and checks it was refused with one line, exit 2, and nothing written. */
-async function assertRefused(t, env, root, pattern) {
+async function assertRefused(_t, env, root, pattern) {
   const out = join(root, 'out');
   const before = readdirSync(env.H2_SETUP_CAROOT).sort();
   const result = await runCli(['certs', '--ca', '--out-dir', out], { env });

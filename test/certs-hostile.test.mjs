@@ -2,7 +2,7 @@
 // what is refused says so in one line with exit 2 and writes nothing; what is read is a
 // regular file of bounded size; what is written is placed, never written in place.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +13,6 @@ import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { assertOneLineError, cliPath, runCli, tempDir } from './helpers/cli.mjs';
 import { writeCustomPair } from './helpers/make-cert.mjs';
 
-const isRoot = process.getuid?.() === 0;
 const hasMkfifo = spawnSync('mkfifo', ['--version']).status === 0;
 
 describe('certs --check reads only regular files of bounded size', { timeout: 60_000 }, () => {
