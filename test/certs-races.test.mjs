@@ -23,13 +23,35 @@ function start(args, { killAfterMs, signal = 'SIGTERM' } = {}) {
   child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
   const bound = setTimeout(() => child.kill('SIGKILL'), 60_000);
   const killer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill(signal), killAfterMs);
-  return new Promise((resolve) => {
+  const done = new Promise((resolve) => {
     child.on('close', (code, closedBy) => {
       clearTimeout(bound);
       clearTimeout(killer);
       resolve({ code, signal: closedBy, stdout, stderr, json: code === 0 && args.includes('--json') ? JSON.parse(stdout) : undefined });
     });
   });
+  done.pid = child.pid;
+  return done;
+}
+
+/** Resolves once the process has used half a second of CPU (or has exited): start-up and the
+ *  existence check take a fraction of that, a 4096-bit key takes seconds, so the key is then
+ *  being made. CPU time, not wall time, so a loaded machine does not move the moment. */
+async function keyGenerationUnderWay(pid) {
+  const cpuTicks = () => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return undefined;
+    }
+  };
+  for (;;) {
+    const ticks = cpuTicks();
+    if (ticks === undefined || ticks >= 50) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 /** The pair on disk: whether the key is the certificate's key, and the certificate's fingerprint. */
@@ -98,9 +120,7 @@ describe('certs: races (10 processes at once, many rounds)', { timeout: 1_800_00
       const dir = join(root, `r${round}`);
       mkdirSync(dir);
       const running = start(['--out-dir', dir, '--bits', '4096']);
-      // Node starts in ~50 ms and a 4096-bit key takes far longer: the file lands mid-generation
-      // (when it does not, the round says nothing and is not counted).
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await keyGenerationUnderWay(running.pid);
       let userFirst = true;
       try {
         writeFileSync(join(dir, 'private-key.pem'), 'the user key\n', { flag: 'wx' });
