@@ -21,7 +21,12 @@ export function pathKind(path: string): PathKind {
 /** Whether anything at all is at `path`, a dangling symbolic link included (which
  *  statSync-based pathKind calls missing, and a rename would silently replace). */
 export function pathExists(path: string): boolean {
-  return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    // ENOTDIR: an ancestor is a file, so nothing is there
+    return false;
+  }
 }
 
 /**
@@ -38,12 +43,16 @@ export function checkDirectoryPath(dir: string, flag: string): string {
     if (kind === 'directory') {
       try {
         accessSync(current, constants.W_OK | constants.X_OK);
-      } catch {
-        throw usageError(
-          `${flag} ${JSON.stringify(dir)}: cannot write to ${JSON.stringify(current)} (permission denied); expected a directory you can write to`,
-        );
+      } catch (error) {
+        const reason = (error as NodeJS.ErrnoException).code === 'EROFS' ? 'read-only file system' : 'permission denied';
+        throw usageError(`${flag} ${JSON.stringify(dir)}: cannot write to ${JSON.stringify(current)} (${reason}); expected a directory you can write to`);
       }
       break;
+    }
+    if (kind === 'missing' && pathExists(current)) {
+      throw usageError(
+        `${flag} ${JSON.stringify(dir)}: ${JSON.stringify(current)} is a symbolic link to something missing; expected a directory (remove the link, or point it at a directory)`,
+      );
     }
     if (kind !== 'missing') {
       throw usageError(

@@ -1,11 +1,11 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { readRegularFile, UnreadableFileError } from '../files.js';
 import { shellQuote } from '../shell-quote.js';
-import { CA_CERT_FILE, caRootDirectory } from './ca-root.js';
-import { CA_CERT_BESIDE_PAIR } from './generate.js';
+import { caRootDirectory } from './ca-root.js';
+import { CA_CERT_BESIDE_PAIR, CA_CERT_FILE, DEFAULT_CERT_FILE, DEFAULT_KEY_FILE } from './file-names.js';
 import { DEFAULT_HOSTS, type Host, parseHost, parseHosts } from './hosts.js';
-import { DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, DEFAULT_OUT_DIR, EXPIRY_WARNING_DAYS, MAX_DAYS } from './profile.js';
+import { DEFAULT_OUT_DIR, EXPIRY_WARNING_DAYS, MAX_CERTIFICATE_BYTES, MAX_DAYS } from './profile.js';
 import { signatureAlgorithmOf } from './signature-algorithm.js';
 import { loadForge } from './x509-builder.js';
 
@@ -35,7 +35,8 @@ export type ProblemCode =
   | 'unknown-issuer'
   | 'bad-signature'
   | 'ca-expired'
-  | 'ca-mismatch';
+  | 'ca-mismatch'
+  | 'too-large';
 
 export interface Problem {
   code: ProblemCode;
@@ -83,7 +84,7 @@ function subjectAltNameHosts(san: string | null): string[] {
 /** --out-dir, --key, --cert, every --host and --ca as needed to remake the checked pair. */
 function remakeFlags(options: CheckOptions, hostsToCover: readonly string[], caSigned: boolean): string {
   const flags: string[] = [];
-  if (options.outDir !== undefined && resolve(options.outDir) !== resolve('.')) flags.push('--out-dir', shellQuote(options.outDir));
+  if (options.outDir !== undefined && resolve(options.outDir) !== resolve(DEFAULT_OUT_DIR)) flags.push('--out-dir', shellQuote(options.outDir));
   if (options.keyFile !== undefined && options.keyFile !== DEFAULT_KEY_FILE) flags.push('--key', shellQuote(options.keyFile));
   if (options.certFile !== undefined && options.certFile !== DEFAULT_CERT_FILE) flags.push('--cert', shellQuote(options.certFile));
   const names: string[] = [];
@@ -103,14 +104,14 @@ function remakeFlags(options: CheckOptions, hostsToCover: readonly string[], caS
 const SERVER_AUTH_OID = '1.3.6.1.5.5.7.3.1';
 const DAY_MS = 86_400_000;
 
+/** A PEM key or certificate h2-setup reads is a few KiB; 1 MiB is far past any real one. */
+const MAX_PEM_BYTES = 1024 * 1024;
+
 function readText(path: string): { text?: string; error?: string } {
   try {
-    return { text: readFileSync(path, 'utf8') };
+    return { text: readRegularFile(path, MAX_PEM_BYTES).toString('utf8') };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return {
-      error: code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(code ?? error),
-    };
+    return { error: error instanceof UnreadableFileError ? error.reason : String(error) };
   }
 }
 
@@ -118,6 +119,204 @@ function covers(cert: X509Certificate, host: Host): boolean {
   // subject: 'never' — modern clients (Chrome since 58, Go, Node) ignore the
   // commonName, so the check must too.
   return host.kind === 'ip' ? cert.checkIP(host.value) !== undefined : cert.checkHost(host.value, { subject: 'never' }) !== undefined;
+}
+
+/** What the checks look at: the pair as read, and what was worked out about it once. */
+interface CheckedPair {
+  keyPath: string;
+  certPath: string;
+  key: KeyObject | undefined;
+  cert: X509Certificate;
+  hosts: Host[];
+  now: Date;
+  notBefore: Date;
+  notAfter: Date;
+  san: string | null;
+  signatureAlgorithm: string;
+  issuer: IssuerFinding;
+}
+
+/** One named check: the problems it finds in the pair, none when it holds. New checks are new
+ *  entries in CERTIFICATE_CHECKS; no check knows about another. */
+interface CertificateCheck {
+  name: string;
+  run(pair: CheckedPair): Problem[];
+}
+
+const problemOf = (code: ProblemCode, message: string, fix: string): Problem => ({ code, message, fix });
+
+const keyMatchesCertificate: CertificateCheck = {
+  name: 'key matches certificate',
+  run: ({ key, cert, keyPath, certPath }) =>
+    key && !cert.checkPrivateKey(key)
+      ? [
+          problemOf(
+            'mismatch',
+            `the private key ${keyPath} does not match the certificate ${certPath}: a TLS server cannot start with them`,
+            `${REGENERATE}, which writes both together`,
+          ),
+        ]
+      : [],
+};
+
+const validNow: CertificateCheck = {
+  name: 'valid now',
+  run: ({ notBefore, notAfter, now }) => {
+    if (notAfter.getTime() <= now.getTime()) return [problemOf('expired', `the certificate expired on ${notAfter.toISOString()}`, REGENERATE)];
+    if (notBefore.getTime() > now.getTime())
+      return [problemOf('not-yet-valid', `the certificate is not valid until ${notBefore.toISOString()} (check this machine's clock)`, REGENERATE)];
+    const daysLeft = Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
+    return daysLeft < EXPIRY_WARNING_DAYS
+      ? [problemOf('expiring-soon', `the certificate expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'}, on ${notAfter.toISOString()}`, REGENERATE)]
+      : [];
+  },
+};
+
+const validityWithinApplesLimit: CertificateCheck = {
+  name: "validity within Apple's limit",
+  run: ({ notBefore, notAfter }) => {
+    const validityDays = (notAfter.getTime() - notBefore.getTime()) / DAY_MS;
+    return validityDays > MAX_DAYS
+      ? [
+          problemOf(
+            'validity-too-long',
+            `the certificate is valid for ${Math.round(validityDays)} days; Apple platforms reject TLS server certificates valid for more than ${MAX_DAYS}`,
+            regenerate('--days 365'),
+          ),
+        ]
+      : [];
+  },
+};
+
+const keyStrongEnough: CertificateCheck = {
+  name: 'key strong enough',
+  run: ({ cert }) => {
+    const keyType = cert.publicKey.asymmetricKeyType ?? 'unknown';
+    const bits = cert.publicKey.asymmetricKeyDetails?.modulusLength ?? null;
+    return (keyType === 'rsa' || keyType === 'rsa-pss' || keyType === 'dsa') && bits !== null && bits < 2048
+      ? [
+          problemOf(
+            'weak-key',
+            `the key is ${keyType.toUpperCase()}-${bits}; clients and OpenSSL's default security level refuse keys under 2048 bits`,
+            `${REGENERATE} (RSA-2048 by default)`,
+          ),
+        ]
+      : [];
+  },
+};
+
+const signatureStrongEnough: CertificateCheck = {
+  name: 'signature strong enough',
+  run: ({ signatureAlgorithm }) =>
+    /sha1|md5|md2/i.test(signatureAlgorithm)
+      ? [
+          problemOf(
+            'weak-signature',
+            `the certificate is signed with ${signatureAlgorithm}; browsers and OpenSSL 3 reject SHA-1 and MD5 signatures`,
+            `${REGENERATE} (signed with SHA-256)`,
+          ),
+        ]
+      : [],
+};
+
+const coversEveryHost: CertificateCheck = {
+  name: 'covers every host',
+  run: ({ san, cert, hosts }) => {
+    if (!san)
+      return [
+        problemOf(
+          'no-san',
+          'the certificate has no subjectAltName; clients ignore the commonName and accept no host name for it',
+          `${REGENERATE}, with a --host for each name it must serve`,
+        ),
+      ];
+    return hosts
+      .filter((host) => !covers(cert, host))
+      .map((host) =>
+        problemOf('host-not-covered', `${host.value} is not in the certificate's subjectAltName (${san})`, `${REGENERATE}, which covers every host above`),
+      );
+  },
+};
+
+const signedByKnownIssuer: CertificateCheck = {
+  name: 'signed by a known issuer',
+  run: ({ issuer }) => issuer.problems,
+};
+
+const issuerStillValid: CertificateCheck = {
+  name: 'issuer still valid',
+  run: ({ issuer, now }) =>
+    issuer.ca && new Date(issuer.ca.validTo).getTime() <= now.getTime()
+      ? [
+          problemOf(
+            'ca-expired',
+            `the CA certificate ${issuer.signedBy} that signed it expired on ${new Date(issuer.ca.validTo).toISOString()}`,
+            `remove the CA directory ${caRootDirectory()} and run \`h2-setup certs --ca --force\` and \`h2-setup certs --install-ca\``,
+          ),
+        ]
+      : [],
+};
+
+const forServerAuth: CertificateCheck = {
+  name: 'for TLS servers',
+  run: ({ cert }) =>
+    (cert as X509Certificate & { keyUsage?: string[] }).keyUsage?.includes(SERVER_AUTH_OID)
+      ? []
+      : [
+          problemOf(
+            'no-server-auth',
+            'the certificate has no extendedKeyUsage serverAuth; Apple platforms and strict clients refuse it for a TLS server',
+            REGENERATE,
+          ),
+        ],
+};
+
+const smallEnoughForClients: CertificateCheck = {
+  name: 'small enough for TLS clients',
+  run: ({ cert }) =>
+    cert.raw.length > MAX_CERTIFICATE_BYTES
+      ? [
+          problemOf(
+            'too-large',
+            `the certificate is ${cert.raw.length} bytes; TLS clients built on OpenSSL (Node, curl) refuse a certificate message over 100 KiB`,
+            `${REGENERATE}, with fewer --host names`,
+          ),
+        ]
+      : [],
+};
+
+/** Every check --check runs, in the order their problems are reported. */
+export const CERTIFICATE_CHECKS: readonly CertificateCheck[] = [
+  keyMatchesCertificate,
+  validNow,
+  validityWithinApplesLimit,
+  keyStrongEnough,
+  signatureStrongEnough,
+  coversEveryHost,
+  signedByKnownIssuer,
+  issuerStillValid,
+  forServerAuth,
+  smallEnoughForClients,
+];
+
+function readKey(keyPath: string): { key?: KeyObject; problem?: Problem } {
+  const text = readText(keyPath);
+  if (text.error !== undefined) return { problem: problemOf('key-unreadable', `cannot read the private key ${keyPath}: ${text.error}`, REGENERATE) };
+  try {
+    return { key: createPrivateKey(text.text ?? '') };
+  } catch {
+    return { problem: problemOf('key-unreadable', `${keyPath} is not a PEM private key (expected -----BEGIN PRIVATE KEY-----)`, REGENERATE) };
+  }
+}
+
+function readCert(certPath: string): { cert?: X509Certificate; problem?: Problem } {
+  const text = readText(certPath);
+  if (text.error !== undefined) return { problem: problemOf('cert-unreadable', `cannot read the certificate ${certPath}: ${text.error}`, REGENERATE) };
+  try {
+    return { cert: new X509Certificate(text.text ?? '') };
+  } catch {
+    return { problem: problemOf('cert-unreadable', `${certPath} is not a PEM certificate (expected -----BEGIN CERTIFICATE-----)`, REGENERATE) };
+  }
 }
 
 /**
@@ -130,123 +329,38 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
   const certPath = resolve(outDir, options.certFile ?? DEFAULT_CERT_FILE);
   const hosts = parseHosts(options.hosts);
   const now = options.now ?? new Date();
-  const problems: Problem[] = [];
-  const problem = (code: ProblemCode, message: string, fix: string) => problems.push({ code, message, fix });
 
-  let key: KeyObject | undefined;
-  const keyText = readText(keyPath);
-  if (keyText.error !== undefined) {
-    problem('key-unreadable', `cannot read the private key ${keyPath}: ${keyText.error}`, REGENERATE);
-  } else {
-    try {
-      key = createPrivateKey(keyText.text ?? '');
-    } catch {
-      problem('key-unreadable', `${keyPath} is not a PEM private key (expected -----BEGIN PRIVATE KEY-----)`, REGENERATE);
-    }
-  }
-
-  let cert: X509Certificate | undefined;
-  const certText = readText(certPath);
-  if (certText.error !== undefined) {
-    problem('cert-unreadable', `cannot read the certificate ${certPath}: ${certText.error}`, REGENERATE);
-  } else {
-    try {
-      cert = new X509Certificate(certText.text ?? '');
-    } catch {
-      problem('cert-unreadable', `${certPath} is not a PEM certificate (expected -----BEGIN CERTIFICATE-----)`, REGENERATE);
-    }
-  }
-
-  if (!cert)
-    return {
-      ok: false,
-      keyPath,
-      certPath,
-      problems: withRemakeFlags(
-        problems,
-        remakeFlags(
-          options,
-          hosts.map((host) => host.value),
-          false,
-        ),
-      ),
-    };
-
-  if (key && !cert.checkPrivateKey(key)) {
-    problem(
-      'mismatch',
-      `the private key ${keyPath} does not match the certificate ${certPath}: a TLS server cannot start with them`,
-      `${REGENERATE}, which writes both together`,
+  const { key, problem: keyProblem } = readKey(keyPath);
+  const { cert, problem: certProblem } = readCert(certPath);
+  const readProblems = [keyProblem, certProblem].filter((entry): entry is Problem => entry !== undefined);
+  if (!cert) {
+    const flags = remakeFlags(
+      options,
+      hosts.map((host) => host.value),
+      false,
     );
+    return { ok: false, keyPath, certPath, problems: withRemakeFlags(readProblems, flags) };
   }
 
-  const notBefore = new Date(cert.validFrom);
-  const notAfter = new Date(cert.validTo);
-  if (notAfter.getTime() <= now.getTime()) {
-    problem('expired', `the certificate expired on ${notAfter.toISOString()}`, REGENERATE);
-  } else if (notBefore.getTime() > now.getTime()) {
-    problem('not-yet-valid', `the certificate is not valid until ${notBefore.toISOString()} (check this machine's clock)`, REGENERATE);
-  } else {
-    const daysLeft = Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
-    if (daysLeft < EXPIRY_WARNING_DAYS) {
-      problem('expiring-soon', `the certificate expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'}, on ${notAfter.toISOString()}`, REGENERATE);
-    }
-  }
-  const validityDays = (notAfter.getTime() - notBefore.getTime()) / DAY_MS;
-  if (validityDays > MAX_DAYS) {
-    problem(
-      'validity-too-long',
-      `the certificate is valid for ${Math.round(validityDays)} days; Apple platforms reject TLS server certificates valid for more than ${MAX_DAYS}`,
-      regenerate('--days 365'),
-    );
-  }
-
-  const details = cert.publicKey.asymmetricKeyDetails;
-  const keyType = cert.publicKey.asymmetricKeyType ?? 'unknown';
-  const bits = details?.modulusLength ?? null;
-  if ((keyType === 'rsa' || keyType === 'rsa-pss' || keyType === 'dsa') && bits !== null && bits < 2048) {
-    problem(
-      'weak-key',
-      `the key is ${keyType.toUpperCase()}-${bits}; clients and OpenSSL's default security level refuse keys under 2048 bits`,
-      `${REGENERATE} (RSA-2048 by default)`,
-    );
-  }
-
-  const signatureAlgorithm = signatureAlgorithmOf(await loadForge(), cert.raw);
-  if (/sha1|md5|md2/i.test(signatureAlgorithm)) {
-    problem(
-      'weak-signature',
-      `the certificate is signed with ${signatureAlgorithm}; browsers and OpenSSL 3 reject SHA-1 and MD5 signatures`,
-      `${REGENERATE} (signed with SHA-256)`,
-    );
-  }
-
-  const san = cert.subjectAltName ?? null;
-  if (!san) {
-    problem(
-      'no-san',
-      'the certificate has no subjectAltName; clients ignore the commonName and accept no host name for it',
-      `${REGENERATE}, with a --host for each name it must serve`,
-    );
-  } else {
-    for (const host of hosts) {
-      if (!covers(cert, host)) {
-        problem('host-not-covered', `${host.value} is not in the certificate's subjectAltName (${san})`, `${REGENERATE}, which covers every host above`);
-      }
-    }
-  }
-
-  const signedBy = checkIssuer(cert, certPath, problem, now);
-
-  const extendedKeyUsage = (cert as X509Certificate & { keyUsage?: string[] }).keyUsage;
-  if (!extendedKeyUsage?.includes(SERVER_AUTH_OID)) {
-    problem('no-server-auth', 'the certificate has no extendedKeyUsage serverAuth; Apple platforms and strict clients refuse it for a TLS server', REGENERATE);
-  }
+  const pair: CheckedPair = {
+    keyPath,
+    certPath,
+    key,
+    cert,
+    hosts,
+    now,
+    notBefore: new Date(cert.validFrom),
+    notAfter: new Date(cert.validTo),
+    san: cert.subjectAltName ?? null,
+    signatureAlgorithm: signatureAlgorithmOf(await loadForge(), cert.raw),
+    issuer: findIssuer(cert, certPath),
+  };
+  const problems = [...readProblems, ...CERTIFICATE_CHECKS.flatMap((check) => check.run(pair))];
 
   // Remake the pair as it is meant to be: every name it has plus every name asked for, and
   // signed the same way (a CA-signed pair stays CA-signed).
-  const hostsToCover = [...subjectAltNameHosts(san), ...hosts.map((host) => host.value)];
-  const caSigned = signedBy !== 'self-signed';
+  const hostsToCover = [...subjectAltNameHosts(pair.san), ...hosts.map((host) => host.value)];
+  const caSigned = pair.issuer.signedBy !== 'self-signed';
   return {
     ok: problems.length === 0,
     keyPath,
@@ -255,13 +369,13 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
     certificate: {
       subject: cert.subject,
       issuer: cert.issuer,
-      signedBy,
-      subjectAltName: san,
-      notBefore: notBefore.toISOString(),
-      notAfter: notAfter.toISOString(),
-      keyType,
-      bits,
-      signatureAlgorithm,
+      signedBy: pair.issuer.signedBy,
+      subjectAltName: pair.san,
+      notBefore: pair.notBefore.toISOString(),
+      notAfter: pair.notAfter.toISOString(),
+      keyType: cert.publicKey.asymmetricKeyType ?? 'unknown',
+      bits: cert.publicKey.asymmetricKeyDetails?.modulusLength ?? null,
+      signatureAlgorithm: pair.signatureAlgorithm,
       fingerprintSha256: cert.fingerprint256,
     },
   };
@@ -269,10 +383,18 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
 
 function readCertificate(path: string): X509Certificate | undefined {
   try {
-    return new X509Certificate(readFileSync(path));
+    return new X509Certificate(readRegularFile(path, MAX_PEM_BYTES));
   } catch {
     return undefined;
   }
+}
+
+/** Who signed the certificate, the CA certificate when one was found, and what is wrong with the signature. */
+interface IssuerFinding {
+  /** 'self-signed', 'unknown', or the path of the CA certificate that verified the signature. */
+  signedBy: string;
+  ca?: X509Certificate;
+  problems: Problem[];
 }
 
 /**
@@ -280,46 +402,53 @@ function readCertificate(path: string): X509Certificate | undefined {
  * must verify with its own key; a CA-signed one with ca-cert.pem beside it (what
  * `certs --ca` writes) or, failing that, the local CA in its per-user directory.
  */
-function checkIssuer(cert: X509Certificate, certPath: string, problem: (code: ProblemCode, message: string, fix: string) => void, now: Date): string {
+function findIssuer(cert: X509Certificate, certPath: string): IssuerFinding {
   // Not checkIssued(cert): OpenSSL's issuer check also demands keyCertSign, which a
   // self-signed server leaf rightly does not have.
   if (cert.issuer === cert.subject) {
-    if (!cert.verify(cert.publicKey))
-      problem('bad-signature', "the self-signed certificate's signature does not verify with its own key: the file is damaged or was edited", REGENERATE);
-    return 'self-signed';
+    return {
+      signedBy: 'self-signed',
+      problems: cert.verify(cert.publicKey)
+        ? []
+        : [
+            problemOf(
+              'bad-signature',
+              "the self-signed certificate's signature does not verify with its own key: the file is damaged or was edited",
+              REGENERATE,
+            ),
+          ],
+    };
   }
   const beside = join(dirname(certPath), CA_CERT_BESIDE_PAIR);
   const candidates = [beside, join(caRootDirectory(), CA_CERT_FILE)];
   const issuerName = cert.issuer.replace(/\n/g, ', ');
+  const problems: Problem[] = [];
   for (const path of candidates) {
     const ca = readCertificate(path);
     if (!ca) continue;
     // OpenSSL's issuer check: names, authorityKeyIdentifier vs subjectKeyIdentifier, keyCertSign.
     if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) {
       if (path === beside) {
-        problem(
-          'ca-mismatch',
-          `${beside} is not the CA that signed the certificate: a client given it as ca: will reject the server`,
-          `${REGENERATE}, which writes the matching ${CA_CERT_BESIDE_PAIR}`,
+        problems.push(
+          problemOf(
+            'ca-mismatch',
+            `${beside} is not the CA that signed the certificate: a client given it as ca: will reject the server`,
+            `${REGENERATE}, which writes the matching ${CA_CERT_BESIDE_PAIR}`,
+          ),
         );
       }
       continue;
     }
-    if (new Date(ca.validTo).getTime() <= now.getTime()) {
-      problem(
-        'ca-expired',
-        `the CA certificate ${path} that signed it expired on ${new Date(ca.validTo).toISOString()}`,
-        `remove the CA directory ${caRootDirectory()} and run \`h2-setup certs --ca --force\` and \`h2-setup certs --install-ca\``,
-      );
-    }
-    return path;
+    return { signedBy: path, ca, problems };
   }
-  problem(
-    'unknown-issuer',
-    `the certificate is signed by ${issuerName}, but no CA certificate for it was found (looked for ${candidates.join(' and ')})`,
-    `put that CA's certificate beside it as ${CA_CERT_BESIDE_PAIR}, or ${REGENERATE}`,
+  problems.push(
+    problemOf(
+      'unknown-issuer',
+      `the certificate is signed by ${issuerName}, but no CA certificate for it was found (looked for ${candidates.join(' and ')})`,
+      `put that CA's certificate beside it as ${CA_CERT_BESIDE_PAIR}, or ${REGENERATE}`,
+    ),
   );
-  return 'unknown';
+  return { signedBy: 'unknown', problems };
 }
 
 function withRemakeFlags(problems: Problem[], flags: string): Problem[] {

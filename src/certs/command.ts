@@ -72,6 +72,8 @@ Examples:
 async function runCerts(flags: CertsFlags): Promise<ExitCode> {
   const common = { outDir: flags.outDir, keyFile: flags.key, certFile: flags.cert, hosts: flags.host };
   const report = await import('./report.js');
+  const notice = (await import('./ca-root.js')).caRootNotice();
+  if (notice && (flags.ca || flags.installCa || flags.uninstallCa)) process.stderr.write(notice);
   if (flags.installCa || flags.uninstallCa) {
     const { installLocalCa } = await import('./install-ca.js');
     const result = await installLocalCa({ uninstall: flags.uninstallCa });

@@ -1,5 +1,7 @@
 import { isIPv4, isIPv6, SocketAddress } from 'node:net';
+import { domainToASCII } from 'node:url';
 import { usageError } from '../errors.js';
+import { MAX_HOSTS } from './profile.js';
 
 /** A name the certificate is for: a DNS name or an IP address, kept apart because
  *  they go into different subjectAltName entries (dNSName vs iPAddress) and clients
@@ -34,14 +36,30 @@ export function parseHost(raw: string): Host {
   if (/^[0-9.]+$/.test(text) || text.includes(':')) {
     throw usageError(`--host ${JSON.stringify(raw)} is not a valid IP address; expected ${ACCEPTED}`);
   }
-  const name = text.toLowerCase().replace(/\.$/, '');
+  const name = toAsciiName(text.toLowerCase().replace(/\.$/, ''), raw);
   const labels = name.split('.');
+  // A name whose last label is all digits (0x7f.0.0.1, 1.2.3.04) is what browsers read as an
+  // IPv4 address (WHATWG URL), so it never matches a dNSName entry: say so instead.
+  if (/^(?:[0-9]+|0x[0-9a-f]*)$/.test(labels[labels.length - 1] ?? '')) {
+    throw usageError(`--host ${JSON.stringify(raw)} ends in a numeric label, which browsers read as an IPv4 address; expected ${ACCEPTED}`);
+  }
   const wildcardOk = labels[0] === '*' && labels.length >= 3;
   const checked = wildcardOk ? labels.slice(1) : labels;
   if (name.length > 253 || !checked.every((label) => DNS_LABEL.test(label))) {
     throw usageError(`--host ${JSON.stringify(raw)} is not a valid host name; expected ${ACCEPTED}`);
   }
   return { kind: 'dns', value: name };
+}
+
+/** A name with non-ASCII letters (bücher.example) in the form certificates and DNS hold it
+ *  (xn--bcher-kva.example, IDNA via WHATWG URL's domainToASCII); ASCII names unchanged. */
+function toAsciiName(name: string, raw: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the test is for ASCII itself
+  if (/^[\x00-\x7f]*$/.test(name)) return name;
+  const wildcard = name.startsWith('*.');
+  const ascii = domainToASCII(wildcard ? name.slice(2) : name);
+  if (ascii === '') throw usageError(`--host ${JSON.stringify(raw)} is not a valid internationalised host name; expected ${ACCEPTED}`);
+  return wildcard ? `*.${ascii}` : ascii;
 }
 
 /** `::ffff:127.0.0.1` as `::ffff:7f00:1`: the same 16 bytes, in the form node-forge can encode. */
@@ -56,6 +74,9 @@ function embeddedIPv4ToHex(address: string): string {
 /** Parses every --host, drops repeats (keeping the first, which becomes the commonName). */
 export function parseHosts(raw: readonly string[] | undefined): Host[] {
   const list = raw && raw.length > 0 ? raw : DEFAULT_HOSTS;
+  if (list.length > MAX_HOSTS) {
+    throw usageError(`${list.length} --host names is too many; expected at most ${MAX_HOSTS} (a certificate for more is too large for TLS clients)`);
+  }
   const seen = new Set<string>();
   const hosts: Host[] = [];
   for (const item of list) {

@@ -36,6 +36,23 @@ export async function installLocalCa(options: InstallCaOptions): Promise<Install
     ca = { directory: made.directory, certPath: made.certPath, certificate: made.certificate };
     created = made.created;
   }
+  if (!ca && options.uninstall) {
+    // The CA directory is gone, but the CA may still be trusted: find ours in the stores by name.
+    const actions = updateTrustStores(
+      { caCertPath: '', caName: 'h2-setup development CA (none)', caSerial: '', env, platform: process.platform },
+      false,
+    ).filter((entry) => entry.status === 'removed' || entry.status === 'failed');
+    return {
+      ok: actions.every((entry) => entry.status !== 'failed'),
+      action,
+      caDirectory: caRootDirectory(env),
+      caCertPath: null,
+      caCreated: false,
+      caSubject: null,
+      actions,
+      nodeExtraCaCerts: null,
+    };
+  }
   if (!ca) {
     return { ok: true, action, caDirectory: caRootDirectory(env), caCertPath: null, caCreated: false, caSubject: null, actions: [], nodeExtraCaCerts: null };
   }

@@ -1,12 +1,13 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type forgeModule from 'node-forge';
-import { CliError, ExitCode } from '../errors.js';
-import { writeFilesAtomically } from '../files.js';
-import { pathKind } from '../paths.js';
+import { CliError, usageError } from '../errors.js';
+import { readRegularFile, sweepStaleTemporaryFiles, UnreadableFileError, writeNewFiles } from '../files.js';
+import { LOCK_FILE, withLockFile } from '../lock-file.js';
+import { checkDirectoryPath, pathExists } from '../paths.js';
+import { shellQuote } from '../shell-quote.js';
 import { CA_CERT_FILE, CA_KEY_FILE, caRootDirectory } from './ca-root.js';
 import { privateKeyToPem, publicKeyToPem, startRsaKeyGeneration } from './keys.js';
 import { caPermittedSubtrees, nameConstraintsExtension } from './name-constraints.js';
@@ -18,6 +19,8 @@ import { buildSignedCertificate, type Forge } from './x509-builder.js';
 const CA_VALIDITY_DAYS = 3650;
 /** RSA-3072: the CA outlives its leaves by years, so it gets the stronger key. */
 const CA_KEY_BITS = 3072;
+/** The organizationName of every CA h2-setup makes: how --uninstall-ca knows ours in a trust store. */
+export const CA_ORGANIZATION = 'h2-setup development CA';
 
 export interface LocalCa {
   directory: string;
@@ -41,30 +44,106 @@ function describeUser(): string {
   }
 }
 
+/** How to start over, said with every refusal of an existing CA. */
+function startOver(directory: string): string {
+  return `to start a new CA, move ${directory} aside (mv ${shellQuote(directory)} ${shellQuote(`${directory}.old`)}) and run again, then \`h2-setup certs --install-ca\` (and --uninstall-ca the old one first)`;
+}
+
+function refuse(directory: string, message: string): CliError {
+  return usageError(`the local CA in ${directory} ${message}`, startOver(directory));
+}
+
+/** A CA certificate or key is a few KiB; this bounds what a planted file can make us read. */
+const MAX_CA_FILE_BYTES = 64 * 1024;
+
+function readCaFile(directory: string, path: string): Buffer {
+  try {
+    return readRegularFile(path, MAX_CA_FILE_BYTES);
+  } catch (error) {
+    throw refuse(directory, `cannot be read: ${error instanceof UnreadableFileError ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * Refuses a CA root someone else could have planted or could change: it must be a directory
+ * owned by this user and writable by nobody else, and the CA key readable by nobody else. A
+ * CA in a world-writable directory could be swapped for an attacker's, which --install-ca
+ * would then make every browser on the machine trust.
+ */
+export function checkCaRootOwnership(directory: string): void {
+  const uid = process.getuid?.();
+  const stats = statSync(directory, { throwIfNoEntry: false });
+  if (!stats || uid === undefined) return;
+  if (!stats.isDirectory()) throw usageError(`the local CA directory ${directory} is not a directory; expected a directory (set H2_SETUP_CAROOT to another)`);
+  if (stats.uid !== uid) {
+    throw usageError(
+      `the local CA directory ${directory} belongs to user ${stats.uid}, not to you (${uid}); expected a directory of your own (set H2_SETUP_CAROOT)`,
+    );
+  }
+  if ((stats.mode & 0o022) !== 0) {
+    throw usageError(
+      `the local CA directory ${directory} is writable by ${stats.mode & 0o002 ? 'everyone' : 'its group'} (mode ${(stats.mode & 0o777).toString(8)}); expected 0700`,
+      `run chmod 700 ${shellQuote(directory)} if the CA in it is yours, or set H2_SETUP_CAROOT to a directory of your own`,
+    );
+  }
+  const key = statSync(join(directory, CA_KEY_FILE), { throwIfNoEntry: false });
+  if (key && (key.mode & 0o077) !== 0) {
+    throw usageError(
+      `the local CA key ${join(directory, CA_KEY_FILE)} is readable by others (mode ${(key.mode & 0o777).toString(8)}); expected 0400 or 0600`,
+      `anyone who read it can sign certificates your browsers trust: ${startOver(directory)}`,
+    );
+  }
+  if (key && key.uid !== uid) throw usageError(`the local CA key ${join(directory, CA_KEY_FILE)} belongs to user ${key.uid}, not to you; expected your own`);
+}
+
+/** Refuses, before anything is written, a CA that does not hold together: a leaf it
+ *  signed would fail every verification, or could not be signed at all. */
 function readCa(forge: Forge, directory: string, created: boolean): LocalCa {
+  checkCaRootOwnership(directory);
   const certPath = join(directory, CA_CERT_FILE);
   const keyPath = join(directory, CA_KEY_FILE);
-  let certPem: string;
+  const certPem = readCaFile(directory, certPath).toString('utf8');
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(certPem);
+  } catch {
+    throw refuse(directory, `has a ${CA_CERT_FILE} that is not a PEM certificate (damaged?)`);
+  }
+  if (!existsSync(keyPath)) throw refuse(directory, `has ${CA_CERT_FILE} but no ${CA_KEY_FILE}`);
   let privateKey: KeyObject;
   try {
-    certPem = readFileSync(certPath, 'utf8');
-    privateKey = createPrivateKey(readFileSync(keyPath));
+    privateKey = createPrivateKey(readCaFile(directory, keyPath));
   } catch (error) {
-    throw new CliError(`cannot read the local CA in ${directory}: ${(error as Error).message}`, {
-      exitCode: ExitCode.failed,
-      hint: `remove ${directory} to make a new CA (and run --install-ca again), or set H2_SETUP_CAROOT`,
-    });
+    if (error instanceof CliError) throw error;
+    throw refuse(directory, `has a ${CA_KEY_FILE} that is not a PEM private key (damaged?)`);
   }
-  const forgeCert = forge.pki.certificateFromPem(certPem);
+  if (certificate.publicKey.asymmetricKeyType !== 'rsa' || privateKey.asymmetricKeyType !== 'rsa') {
+    throw refuse(directory, `has a ${certificate.publicKey.asymmetricKeyType?.toUpperCase() ?? 'unknown'} key; h2-setup signs with RSA CAs only`);
+  }
+  if (!certificate.checkPrivateKey(privateKey)) throw refuse(directory, `has a key (${CA_KEY_FILE}) that is not the key of its certificate (${CA_CERT_FILE})`);
+  const now = Date.now();
+  if (new Date(certificate.validTo).getTime() <= now) throw refuse(directory, `expired on ${new Date(certificate.validTo).toISOString()}`);
+  if (new Date(certificate.validFrom).getTime() > now) throw refuse(directory, `is not valid until ${new Date(certificate.validFrom).toISOString()}`);
+  let forgeCert: forgeModule.pki.Certificate;
+  try {
+    forgeCert = forge.pki.certificateFromPem(certPem);
+  } catch {
+    throw refuse(directory, `has a ${CA_CERT_FILE} h2-setup cannot read`);
+  }
+  // Read from the extensions themselves: Node's X509Certificate.ca folds keyUsage in too.
+  const basicConstraints = forgeCert.getExtension('basicConstraints') as { cA?: boolean } | undefined;
+  if (!basicConstraints?.cA) throw refuse(directory, 'has a certificate without basicConstraints CA:TRUE, so no client accepts what it signs');
+  const keyUsage = forgeCert.getExtension('keyUsage') as { keyCertSign?: boolean } | undefined;
+  if (keyUsage && !keyUsage.keyCertSign) throw refuse(directory, 'has a certificate whose keyUsage lacks keyCertSign, so no client accepts what it signs');
   const ski = forgeCert.getExtension('subjectKeyIdentifier') as { subjectKeyIdentifier?: string } | undefined;
-  if (!ski?.subjectKeyIdentifier) throw new CliError(`the local CA in ${directory} has no subjectKeyIdentifier`, { exitCode: ExitCode.failed });
+  if (!ski?.subjectKeyIdentifier) throw refuse(directory, 'has no subjectKeyIdentifier');
   return {
     directory,
     certPath,
     keyPath,
     certPem,
     privateKey,
-    certificate: new X509Certificate(certPem),
+    certificate,
     subject: forgeCert.subject.attributes.map((attribute) => ({
       type: String(attribute.type),
       value: String(attribute.value),
@@ -75,50 +154,34 @@ function readCa(forge: Forge, directory: string, created: boolean): LocalCa {
   };
 }
 
-/** A lock directory, so two `certs --ca` started at once do not make two CAs. */
-async function withLock<T>(directory: string, body: () => Promise<T>): Promise<T> {
-  const lock = join(directory, '.lock');
-  for (let attempt = 0; ; attempt++) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      // A lock older than a minute belongs to a process that died mid-way.
-      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 60_000 || attempt > 600) rmSync(lock, { recursive: true, force: true });
-      await sleep(50);
-    }
-  }
-  try {
-    return await body();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
 /**
  * Loads the local development CA, creating it on first use: RSA-3072, ten years,
  * basicConstraints CA:TRUE pathlen:0 (it signs leaves only, never another CA) and
  * keyUsage keyCertSign + cRLSign, both critical, plus a subjectKeyIdentifier that
  * every leaf names as its authorityKeyIdentifier. The key is mode 0400 and never
- * copied out of the CA directory.
+ * copied out of the CA directory. An existing CA is never replaced: its files are
+ * linked into place, and only one run at a time (the lock) makes one.
  */
 export async function loadOrCreateLocalCa(forge: Forge, env: NodeJS.ProcessEnv = process.env): Promise<LocalCa> {
   const directory = caRootDirectory(env);
   const certPath = join(directory, CA_CERT_FILE);
-  if (pathKind(certPath) === 'file') return readCa(forge, directory, false);
+  if (pathExists(certPath)) return readCa(forge, directory, false);
+  checkDirectoryPath(directory, 'the local CA directory (H2_SETUP_CAROOT)');
+  checkCaRootOwnership(directory);
   // Name constraints (issue 12): read H2_SETUP_CA_PERMIT before anything is made, so a bad entry is a usage error that writes nothing.
   const permitted = caPermittedSubtrees(env);
   mkdirSync(directory, { recursive: true, mode: 0o700 });
-  return withLock(directory, async () => {
-    if (pathKind(certPath) === 'file') return readCa(forge, directory, false);
+  checkCaRootOwnership(directory);
+  return withLockFile(join(directory, LOCK_FILE), { what: `the local CA in ${directory}` }, async () => {
+    sweepStaleTemporaryFiles(directory, [CA_CERT_FILE, CA_KEY_FILE, LOCK_FILE]);
+    if (pathExists(certPath)) return readCa(forge, directory, false);
+    if (pathExists(join(directory, CA_KEY_FILE))) throw refuse(directory, `has ${CA_KEY_FILE} but no ${CA_CERT_FILE} (a run was killed while making it?)`);
     const { privateKey, publicKey } = await startRsaKeyGeneration(CA_KEY_BITS);
     const notBefore = new Date(Date.now() - CLOCK_SKEW_MS);
     const notAfter = new Date(notBefore.getTime() + CA_VALIDITY_DAYS * 86_400_000);
     const subject = [
       { name: 'commonName', value: `h2-setup development CA ${describeUser()}` },
-      { name: 'organizationName', value: 'h2-setup development CA' },
+      { name: 'organizationName', value: CA_ORGANIZATION },
       { name: 'organizationalUnitName', value: describeUser() },
     ];
     const { pem } = buildSignedCertificate(forge, {
@@ -134,7 +197,8 @@ export async function loadOrCreateLocalCa(forge: Forge, env: NodeJS.ProcessEnv =
         nameConstraintsExtension(permitted),
       ],
     });
-    writeFilesAtomically([
+    // Key first: a CA certificate on disk always has its key beside it.
+    writeNewFiles([
       { path: join(directory, CA_KEY_FILE), contents: privateKeyToPem(privateKey), mode: 0o400 },
       { path: certPath, contents: pem, mode: 0o644 },
     ]);
@@ -148,6 +212,14 @@ export function readLocalCaCertificate(
 ): { directory: string; certPath: string; certificate: X509Certificate } | undefined {
   const directory = caRootDirectory(env);
   const certPath = join(directory, CA_CERT_FILE);
-  if (pathKind(certPath) !== 'file') return undefined;
-  return { directory, certPath, certificate: new X509Certificate(readFileSync(certPath)) };
+  if (!pathExists(certPath)) return undefined;
+  checkCaRootOwnership(directory);
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(readCaFile(directory, certPath));
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw refuse(directory, `has a ${CA_CERT_FILE} that is not a PEM certificate (damaged?)`);
+  }
+  return { directory, certPath, certificate };
 }

@@ -72,7 +72,12 @@ const STATUS_WORDS: Record<string, string> = {
 };
 
 export function formatInstallCa(result: InstallCaResult): string {
-  if (!result.caCertPath) return `No local CA in ${result.caDirectory}: nothing to uninstall.\n`;
+  if (!result.caCertPath && result.actions.length === 0)
+    return `No local CA in ${result.caDirectory}, and none of ours in the trust stores: nothing to uninstall.\n`;
+  if (!result.caCertPath) {
+    const found = result.actions.map((action) => `  ${STATUS_WORDS[action.status] ?? action.status} ${action.store}: ${action.detail}`);
+    return [`No local CA in ${result.caDirectory}; h2-setup CAs found in the trust stores by name:`, ...found, ''].join('\n');
+  }
   const lines = [`Local CA: ${result.caSubject}${result.caCreated ? ' (created now)' : ''}`, `  certificate   ${result.caCertPath}`];
   if (result.actions.length === 0) lines.push('No trust store selected (H2_SETUP_TRUST_STORES is empty).');
   for (const action of result.actions) {

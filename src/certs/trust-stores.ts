@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -39,6 +40,9 @@ export function selectedStores(env: NodeJS.ProcessEnv): TrustStore[] {
     .split(',')
     .map((name) => name.trim())
     .filter(Boolean);
+  if (names.length === 0) {
+    throw usageError(`H2_SETUP_TRUST_STORES ${JSON.stringify(raw)} names no store; expected a comma list of ${TRUST_STORES.join(', ')}, or unset it for all`);
+  }
   for (const name of names) {
     if (!(TRUST_STORES as readonly string[]).includes(name)) {
       throw usageError(`H2_SETUP_TRUST_STORES names an unknown store ${JSON.stringify(name)}; expected a comma list of ${TRUST_STORES.join(', ')}`);
@@ -116,12 +120,40 @@ function nss(context: TrustContext, install: boolean): TrustAction[] {
         ? { store, status: 'installed', detail: context.caName }
         : { store, status: 'failed', detail: result.output, command: ['certutil', ...args].map(shellQuote).join(' ') };
     }
-    if (!present) return { store, status: 'not-installed', detail: context.caName };
-    const args = ['-d', db, '-D', '-n', context.caName];
-    const result = run(certutil, args, context.env);
-    return result.ok
-      ? { store, status: 'removed', detail: context.caName }
-      : { store, status: 'failed', detail: result.output, command: ['certutil', ...args].map(shellQuote).join(' ') };
+    // Every CA of ours in the database, found by its nickname and checked by the certificate
+    // itself, so an uninstall works even when the CA directory is gone (or holds a newer CA).
+    const ours = ourNicknames(certutil, db, context).filter((name) => name !== context.caName);
+    const names = present ? [context.caName, ...ours] : ours;
+    if (names.length === 0) return { store, status: 'not-installed', detail: context.caName };
+    const failures: string[] = [];
+    for (const name of names) {
+      const args = ['-d', db, '-D', '-n', name];
+      const result = run(certutil, args, context.env);
+      if (!result.ok) failures.push(['certutil', ...args].map(shellQuote).join(' '));
+    }
+    return failures.length === 0
+      ? { store, status: 'removed', detail: names.join(', ') }
+      : { store, status: 'failed', detail: `could not remove ${failures.length} of ${names.join(', ')}`, command: failures.join(' && ') };
+  });
+}
+
+/** Nicknames in an NSS database that are h2-setup development CAs: the name we give them, and
+ *  a certificate whose organization is ours and (when the CA is known) whose fingerprint is. */
+function ourNicknames(certutil: string, db: string, context: TrustContext): string[] {
+  const listing = spawnSync(certutil, ['-d', db, '-L'], { env: context.env, encoding: 'utf8', timeout: 60_000 });
+  if (listing.status !== 0) return [];
+  const names = (listing.stdout ?? '')
+    .split('\n')
+    .map((line) => /^(h2-setup development CA \S+)\s+\S*,\S*,\S*\s*$/.exec(line.trim())?.[1])
+    .filter((name): name is string => name !== undefined);
+  return names.filter((name) => {
+    const pem = spawnSync(certutil, ['-d', db, '-L', '-n', name, '-a'], { env: context.env, encoding: 'utf8', timeout: 60_000 });
+    try {
+      const certificate = new X509Certificate(pem.stdout ?? '');
+      return certificate.ca && /^O=h2-setup development CA$/m.test(certificate.subject);
+    } catch {
+      return false;
+    }
   });
 }
 

@@ -10,10 +10,10 @@
  * run transpiles in memory and writes nothing).
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFilesAtomically } from '../files.js';
 import { packageJson } from '../package-json.js';
+import { userDirectory } from '../user-dirs.js';
 import type { ModuleFormat } from './module-format.js';
 
 // Bump when the transform options in typescript-hooks.ts change, so old outputs are not reused.
@@ -24,13 +24,7 @@ const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 export function cacheDirectory(): string | null {
   const override = process.env.H2_SETUP_CACHE_DIR;
   if (override !== undefined) return override === '' ? null : override;
-  const base =
-    process.platform === 'win32'
-      ? process.env.LOCALAPPDATA
-      : process.platform === 'darwin'
-        ? join(homedir(), 'Library', 'Caches')
-        : process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return base ? join(base, 'h2-setup', 'verify') : null;
+  return join(userDirectory('cache'), 'verify');
 }
 
 /**

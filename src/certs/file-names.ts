@@ -1,0 +1,14 @@
+/**
+ * Every file name h2-setup's certificates live under, in one place: the pair's defaults,
+ * the CA certificate written beside a CA-signed pair, and the CA's own two files (named as
+ * mkcert names them, so a person who knows one tool knows both). All end in `.pem`, so the
+ * scaffold's `*.pem` ignore rule covers them, and covers the temporary files too (files.ts
+ * names those after their target and keeps the extension).
+ */
+export const DEFAULT_KEY_FILE = 'private-key.pem';
+export const DEFAULT_CERT_FILE = 'public-cert.pem';
+/** The CA certificate (public part only) is written beside a CA-signed pair under this name. */
+export const CA_CERT_BESIDE_PAIR = 'ca-cert.pem';
+/** Inside the CA root. */
+export const CA_CERT_FILE = 'rootCA.pem';
+export const CA_KEY_FILE = 'rootCA-key.pem';
