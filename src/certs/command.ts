@@ -7,16 +7,24 @@
 import { type Command, Option } from '../commander.js';
 import { ExitCode } from '../errors.js';
 import { printResult } from '../print-json.js';
+import { CLIENT_CERT_FILE, CLIENT_KEY_FILE, P12_FILE } from './file-names.js';
 import { DEFAULT_HOSTS } from './hosts.js';
 import { ALLOWED_BITS, DEFAULT_BITS, DEFAULT_CERT_FILE, DEFAULT_DAYS, DEFAULT_KEY_FILE, DEFAULT_OUT_DIR, MAX_DAYS } from './profile.js';
+
+/** Repeated here (not imported from generate.ts) so --help does not load the generator. */
+const P12_PASSWORD_VARIABLE = 'H2_SETUP_P12_PASSWORD';
 
 export interface CertsFlags {
   outDir: string;
   host?: string[];
   days: string | number;
-  bits: string | number;
-  key: string;
-  cert: string;
+  bits?: string | number;
+  keyType?: string;
+  key?: string;
+  cert?: string;
+  client?: boolean;
+  csr?: string;
+  p12?: boolean;
   force?: boolean;
   check?: boolean;
   ca?: boolean;
@@ -30,7 +38,7 @@ function collect(value: string, previous: string[] | undefined): string[] {
 }
 
 /** The flags that describe a new pair, which --install-ca and --uninstall-ca do not make. */
-const PAIR_FLAGS = ['outDir', 'host', 'days', 'bits', 'key', 'cert', 'force', 'ca'];
+const PAIR_FLAGS = ['outDir', 'host', 'days', 'bits', 'key', 'cert', 'force', 'ca', 'keyType', 'client', 'csr', 'p12'];
 
 export function defineCertsCommand(program: Command): Command {
   return (
@@ -40,15 +48,31 @@ export function defineCertsCommand(program: Command): Command {
       .addOption(new Option('--out-dir <dir>', 'directory to write into (created when missing)').default(DEFAULT_OUT_DIR))
       .addOption(new Option('--host <name>', `DNS name or IP address to cover; repeat for more (default: ${DEFAULT_HOSTS.join(', ')})`).argParser(collect))
       .addOption(new Option('--days <n>', `days the certificate is valid, 1-${MAX_DAYS}`).default(DEFAULT_DAYS))
-      .addOption(new Option('--bits <n>', `RSA key size: ${ALLOWED_BITS.join(', ')}`).default(DEFAULT_BITS))
-      .addOption(new Option('--key <file>', 'private key file name, relative to --out-dir').default(DEFAULT_KEY_FILE))
-      .addOption(new Option('--cert <file>', 'certificate file name, relative to --out-dir').default(DEFAULT_CERT_FILE))
+      // No commander defaults for --bits, --key and --cert: whether they were given matters
+      // (--bits is refused with ecdsa; --client and --csr change the file names).
+      .addOption(new Option('--key-type <type>', 'rsa or ecdsa (P-256) (default: rsa)'))
+      .addOption(new Option('--bits <n>', `RSA key size: ${ALLOWED_BITS.join(', ')} (default: ${DEFAULT_BITS})`))
+      .addOption(new Option('--key <file>', `private key file name, relative to --out-dir (default: ${DEFAULT_KEY_FILE}, ${CLIENT_KEY_FILE} with --client)`))
+      .addOption(new Option('--cert <file>', `certificate file name, relative to --out-dir (default: ${DEFAULT_CERT_FILE}, ${CLIENT_CERT_FILE} with --client)`))
       .addOption(new Option('--force', 'replace existing files'))
       .addOption(new Option('--ca', 'sign with the local development CA (created on first use) and write ca-cert.pem beside the pair'))
+      .addOption(new Option('--client', `a client certificate for mutual TLS (implies --ca): ${CLIENT_KEY_FILE} + ${CLIENT_CERT_FILE}`))
+      .addOption(new Option('--csr <file>', 'sign this certificate request with the local CA (implies --ca); writes only the certificate and ca-cert.pem'))
+      .addOption(new Option('--p12', `also write ${P12_FILE} (key + certificate + CA, password from ${P12_PASSWORD_VARIABLE} or asked)`))
       .addOption(new Option('--json', 'print one JSON document instead of text'))
       // Flags that only shape a new pair are refused with --check rather than silently ignored
       // (a flag left at its default does not count).
-      .addOption(new Option('--check', 'diagnose an existing pair instead of writing one (exit 1 on any problem)').conflicts(['force', 'ca', 'days', 'bits']))
+      .addOption(
+        new Option('--check', 'diagnose an existing pair instead of writing one (exit 1 on any problem)').conflicts([
+          'force',
+          'ca',
+          'days',
+          'bits',
+          'keyType',
+          'csr',
+          'p12',
+        ]),
+      )
       .addOption(
         new Option('--install-ca', 'add the local CA to the trust stores it can reach (NSS, system)').conflicts(['check', 'uninstallCa', ...PAIR_FLAGS]),
       )
@@ -60,7 +84,11 @@ Examples:
   h2-setup certs
   h2-setup certs --out-dir certs --host localhost --host app.test --days 90
   h2-setup certs --check
-  h2-setup certs --ca && h2-setup certs --install-ca   (browsers trust it, no warning)`,
+  h2-setup certs --ca && h2-setup certs --install-ca   (browsers trust it, no warning)
+  h2-setup certs --key-type ecdsa                 # a P-256 key instead of RSA-2048
+  h2-setup certs --client                          # client-key.pem + client-cert.pem for mutual TLS
+  h2-setup certs --csr app.csr --cert app-cert.pem  # sign a request made by openssl, keytool or Go
+  H2_SETUP_P12_PASSWORD=... h2-setup certs --ca --p12  # also bundle.p12 for Java, Windows, browsers`,
       )
       .action(async (flags: CertsFlags) => {
         process.exitCode = await runCerts(flags);
@@ -73,7 +101,7 @@ async function runCerts(flags: CertsFlags): Promise<ExitCode> {
   const common = { outDir: flags.outDir, keyFile: flags.key, certFile: flags.cert, hosts: flags.host };
   const report = await import('./report.js');
   const notice = (await import('./ca-root.js')).caRootNotice();
-  if (notice && (flags.ca || flags.installCa || flags.uninstallCa)) process.stderr.write(notice);
+  if (notice && (flags.ca || flags.client || flags.csr !== undefined || flags.installCa || flags.uninstallCa)) process.stderr.write(notice);
   if (flags.installCa || flags.uninstallCa) {
     const { installLocalCa } = await import('./install-ca.js');
     const result = await installLocalCa({ uninstall: flags.uninstallCa });
@@ -87,7 +115,20 @@ async function runCerts(flags: CertsFlags): Promise<ExitCode> {
     return result.ok ? ExitCode.ok : ExitCode.failed;
   }
   const { generateCertificates } = await import('./generate.js');
-  const summary = await generateCertificates({ ...common, days: flags.days, bits: flags.bits, force: flags.force, ca: flags.ca });
+  const summary = await generateCertificates(
+    {
+      ...common,
+      days: flags.days,
+      bits: flags.bits,
+      keyType: flags.keyType,
+      force: flags.force,
+      ca: flags.ca,
+      client: flags.client,
+      csr: flags.csr,
+      p12: flags.p12,
+    },
+    async () => (await import('./p12-password.js')).askP12PasswordAtTerminal(),
+  );
   // The --json document adds the two ways to trust it, which the text spells out.
   printResult({ ...summary, trust: report.nodeTrustLines(summary.ca?.certPath ?? summary.certPath) }, flags.json, report.formatGenerated);
   return ExitCode.ok;

@@ -7,6 +7,11 @@
  */
 export const DEFAULT_KEY_FILE = 'private-key.pem';
 export const DEFAULT_CERT_FILE = 'public-cert.pem';
+/** `--client` writes these unless --key/--cert say otherwise. */
+export const CLIENT_KEY_FILE = 'client-key.pem';
+export const CLIENT_CERT_FILE = 'client-cert.pem';
+/** `--p12` writes the PKCS#12 bundle beside the pair under this name (not .pem: it is binary). */
+export const P12_FILE = 'bundle.p12';
 /** The CA certificate (public part only) is written beside a CA-signed pair under this name. */
 export const CA_CERT_BESIDE_PAIR = 'ca-cert.pem';
 /** Inside the CA root. */

@@ -3,42 +3,77 @@ import { chmodSync, existsSync, lstatSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { usageError } from '../errors.js';
-import { sweepStaleTemporaryFiles, writeFilesAtomically, writeNewFiles } from '../files.js';
+import { readRegularFile, sweepStaleTemporaryFiles, UnreadableFileError, writeFilesAtomically, writeNewFiles } from '../files.js';
 import { LOCK_FILE, withLockFile } from '../lock-file.js';
-import { checkDirectoryPath, pathExists, pathKind } from '../paths.js';
+import { checkDirectoryPath, displayPath, pathExists, pathKind } from '../paths.js';
 import { caRootDirectory } from './ca-root.js';
-import { CA_CERT_BESIDE_PAIR } from './file-names.js';
-import { type Host, parseHosts } from './hosts.js';
-import { privateKeyToPem, publicKeyToPem, startRsaKeyGeneration } from './keys.js';
-import { loadOrCreateLocalCa } from './local-ca.js';
-import { leafCommonName } from './name-constraints.js';
-import { CLOCK_SKEW_MS, DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, DEFAULT_OUT_DIR, type KeyBits, MAX_CERTIFICATE_BYTES, parseBits, parseDays } from './profile.js';
-import { buildSignedCertificate, loadForge, serverLeafExtensions } from './x509-builder.js';
+import { checkCertificateSize, makePair, type PairSpec, pairSpecOf, pairSummary } from './create.js';
+import { readCertificateRequest, signCertificateRequest } from './csr.js';
+import { CA_CERT_BESIDE_PAIR, CLIENT_CERT_FILE, CLIENT_KEY_FILE, P12_FILE } from './file-names.js';
+import type { Host } from './hosts.js';
+import { describeKey, type KeyType } from './key-description.js';
+import { privateKeyToPem } from './keys.js';
+import type { LeafKind } from './leaf-certificate.js';
+import type { LocalCa } from './local-ca.js';
+import { buildPkcs12 } from './pkcs12.js';
+import { DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, DEFAULT_OUT_DIR } from './profile.js';
+import { loadForge } from './x509-builder.js';
+
+/** Where --p12 reads its password from when it is not asked at a terminal. */
+export const P12_PASSWORD_VARIABLE = 'H2_SETUP_P12_PASSWORD';
+export const P12_NEEDS_PASSWORD = `--p12 needs a password: set ${P12_PASSWORD_VARIABLE} or run at a terminal; there is no default password`;
 
 export interface GenerateOptions {
   outDir?: string;
   hosts?: readonly string[];
   days?: string | number;
   bits?: string | number;
+  /** rsa (default) or ecdsa. */
+  keyType?: string;
   keyFile?: string;
   certFile?: string;
   force?: boolean;
   /** Sign with the local development CA (created on first use) instead of self-signing. */
   ca?: boolean;
+  /** A client certificate for mutual TLS (implies ca). */
+  client?: boolean;
+  /** Sign this certificate request (PEM file) with the local CA instead of making a key. */
+  csr?: string;
+  /** Also write bundle.p12 (key + certificate + CA) beside the pair. */
+  p12?: boolean;
 }
 
 export interface CertificateSummary {
-  keyPath: string;
+  /** Absent with --csr: the key is the requester's. */
+  keyPath?: string;
   certPath: string;
+  kind: LeafKind;
+  keyType: KeyType;
+  curve?: string;
+  bits: number;
+  /** 'RSA-2048', 'ECDSA P-256' */
+  keyLabel: string;
   hosts: Host[];
   commonName: string;
-  bits: number;
   serial: string;
   notBefore: string;
   notAfter: string;
   days: number;
   fingerprintSha256: string;
-  signatureAlgorithm: 'sha256WithRSAEncryption';
+  signatureAlgorithm: string;
+  keyUsage: string[];
+  extendedKeyUsage: string[];
+  /** Set with --csr. */
+  csr?: {
+    path: string;
+    signatureAlgorithm: string;
+    key: string;
+    commonName?: string;
+    requestedHosts: Host[];
+    ignoredNames: string[];
+  };
+  /** Set with --p12 (never the password). */
+  p12?: { path: string; friendlyName: string; includesCa: boolean; encryption: string };
   /** Set when the leaf was signed by the local CA. */
   ca?: {
     /** The CA certificate written beside the pair (public part only). */
@@ -54,52 +89,101 @@ export interface CertificateSummary {
 export { CA_CERT_BESIDE_PAIR } from './file-names.js';
 
 interface GeneratePlan {
-  hosts: Host[];
-  days: number;
-  bits: KeyBits;
-  keyPath: string;
+  spec: PairSpec;
+  /** --host was given (with --csr it replaces the request's names). */
+  hostsGiven: boolean;
+  /** Absent with --csr. */
+  keyPath: string | undefined;
   certPath: string;
   caCertPath: string | undefined;
+  p12Path: string | undefined;
+  csr: { path: string; text: string } | undefined;
   outDir: string;
-  /** identityOf() each target at planning time, in the order key, cert, CA cert */
-  seen: string[];
+  /** identityOf() each target at planning time */
+  seen: Map<string, string>;
+}
+
+/** A certificate request is a few KiB. */
+const MAX_CSR_BYTES = 64 * 1024;
+
+/** Flags that make or package a key, which --csr (the requester has the key) cannot use. */
+function refuseWithCsr(options: GenerateOptions): void {
+  const given = [
+    ['--key-type', options.keyType !== undefined],
+    ['--bits', options.bits !== undefined],
+    ['--key', options.keyFile !== undefined],
+    ['--client', options.client === true],
+    ['--p12', options.p12 === true],
+  ].filter(([, set]) => set);
+  if (given.length > 0) {
+    throw usageError(
+      `--csr cannot be used with ${given.map(([flag]) => flag).join(', ')}: the request's key is already made and stays with whoever made it; expected --csr with --cert, --host, --days, --out-dir`,
+    );
+  }
+}
+
+function readCsrFile(path: string): string {
+  try {
+    return readRegularFile(path, MAX_CSR_BYTES).toString('utf8');
+  } catch (error) {
+    throw usageError(`--csr ${displayPath(path)} cannot be read: ${error instanceof UnreadableFileError ? error.reason : String(error)}`);
+  }
 }
 
 /** Everything that can be wrong with the input is found here, before any file or
  *  directory is touched. */
 export function planGeneration(options: GenerateOptions): GeneratePlan {
-  const hosts = parseHosts(options.hosts);
-  const days = parseDays(options.days);
-  const bits = parseBits(options.bits);
+  if (options.csr !== undefined) refuseWithCsr(options);
+  const spec = pairSpecOf({ ...options, ca: options.ca || options.csr !== undefined });
+  const client = spec.kind === 'client';
   const outDir = checkDirectoryPath(options.outDir ?? DEFAULT_OUT_DIR, '--out-dir');
-  const keyPath = resolve(outDir, checkFileName(options.keyFile ?? DEFAULT_KEY_FILE, '--key'));
-  const certPath = resolve(outDir, checkFileName(options.certFile ?? DEFAULT_CERT_FILE, '--cert'));
+  const keyPath =
+    options.csr !== undefined ? undefined : resolve(outDir, checkFileName(options.keyFile ?? (client ? CLIENT_KEY_FILE : DEFAULT_KEY_FILE), '--key'));
+  const certPath = resolve(outDir, checkFileName(options.certFile ?? (client ? CLIENT_CERT_FILE : DEFAULT_CERT_FILE), '--cert'));
   if (keyPath === certPath) throw usageError('--key and --cert name the same file; expected two different file names');
-  const caCertPath = options.ca ? resolve(outDir, CA_CERT_BESIDE_PAIR) : undefined;
+  const caCertPath = spec.ca ? resolve(outDir, CA_CERT_BESIDE_PAIR) : undefined;
   if (caCertPath !== undefined && (caCertPath === keyPath || caCertPath === certPath)) {
     throw usageError(`--key and --cert must not be ${CA_CERT_BESIDE_PAIR} with --ca: that name is kept for the CA certificate`);
+  }
+  const p12Path = options.p12 ? resolve(outDir, P12_FILE) : undefined;
+  if (p12Path !== undefined && (p12Path === keyPath || p12Path === certPath)) {
+    throw usageError(`--key and --cert must not be ${P12_FILE} with --p12: that name is kept for the PKCS#12 bundle`);
   }
   for (const [flag, path] of [
     ['--key', keyPath],
     ['--cert', certPath],
   ] as const) {
+    if (path === undefined) continue;
     checkDirectoryPath(resolve(path, '..'), flag);
     const kind = pathKind(path);
     if (kind === 'directory' || kind === 'other') {
       throw usageError(`${flag} ${JSON.stringify(path)} is a directory; expected a file path`);
     }
   }
+  const targets = [keyPath, certPath, caCertPath, p12Path].filter((path): path is string => path !== undefined);
   if (!options.force) {
-    const existing = [keyPath, certPath, ...(caCertPath ? [caCertPath] : [])].filter(pathExists);
+    const existing = targets.filter(pathExists);
     if (existing.length > 0) {
       throw usageError(
         `${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}; pass --force to replace ${existing.length === 1 ? 'it' : 'them'}`,
       );
     }
   }
-  if (options.ca) refuseCaRootInProject(outDir);
-  const targets = [keyPath, certPath, ...(caCertPath ? [caCertPath] : [])];
-  return { hosts, days, bits, keyPath, certPath, caCertPath, outDir, seen: targets.map(identityOf) };
+  if (spec.ca) refuseCaRootInProject(outDir);
+  const csr = options.csr !== undefined ? { path: resolve(options.csr), text: readCsrFile(resolve(options.csr)) } : undefined;
+  // A request is checked whole (format, key, signature) before anything is made.
+  if (csr) readCertificateRequest(csr.text, displayPath(csr.path));
+  return {
+    spec,
+    hostsGiven: options.hosts !== undefined && options.hosts.length > 0,
+    keyPath,
+    certPath,
+    caCertPath,
+    p12Path,
+    csr,
+    outDir,
+    seen: new Map(targets.map((path) => [path, identityOf(path)])),
+  };
 }
 
 /** The project --out-dir belongs to: the nearest directory up from it with a package.json or
@@ -145,9 +229,14 @@ function checkFileName(name: string, flag: string): string {
 /** Directories made for the pair: 0755 at most whatever the umask (0700 when the key is all it
  *  will hold), so a world-writable directory never holds a key. */
 function makeDirectories(plan: GeneratePlan): void {
-  const keyDir = dirname(plan.keyPath);
+  const keyDir = plan.keyPath ? dirname(plan.keyPath) : undefined;
   const keyOnly = keyDir !== dirname(plan.certPath) && (!plan.caCertPath || keyDir !== dirname(plan.caCertPath));
-  for (const path of [plan.certPath, ...(plan.caCertPath ? [plan.caCertPath] : []), plan.keyPath]) {
+  for (const path of [
+    plan.certPath,
+    ...(plan.caCertPath ? [plan.caCertPath] : []),
+    ...(plan.p12Path ? [plan.p12Path] : []),
+    ...(plan.keyPath ? [plan.keyPath] : []),
+  ]) {
     const dir = dirname(path);
     const first = mkdirSync(dir, { recursive: true, mode: 0o755 });
     if (first === undefined) continue;
@@ -158,58 +247,30 @@ function makeDirectories(plan: GeneratePlan): void {
   }
 }
 
+/** The password for --p12, asked for only once every flag has been checked. */
+export type PasswordSource = () => Promise<string>;
+
 /**
- * `h2-setup certs`: a fresh RSA key and an X.509 v3 certificate for the given hosts,
- * self-signed or (with `ca`) signed by the local development CA, written as
- * private-key.pem (PKCS#8, 0600) and public-cert.pem (plus ca-cert.pem with `ca`).
+ * `h2-setup certs`: a fresh key (RSA or ECDSA) and an X.509 v3 certificate, a server's or
+ * (with `client`) a client's for mutual TLS, self-signed or signed by the local CA, written
+ * as private-key.pem (PKCS#8, 0600) and public-cert.pem (plus ca-cert.pem with `ca`, and
+ * bundle.p12 with `p12`); or (with `csr`) the local CA's certificate for someone else's key.
  */
-export async function generateCertificates(options: GenerateOptions): Promise<CertificateSummary> {
+export async function generateCertificates(options: GenerateOptions, p12Password?: PasswordSource): Promise<CertificateSummary> {
   const plan = planGeneration(options);
-  // Start OpenSSL's prime search first; node-forge loads while it runs.
-  const keyPairPromise = startRsaKeyGeneration(plan.bits);
-  const forge = await loadForge();
-
-  const ca = options.ca ? await loadOrCreateLocalCa(forge) : undefined;
-  const { privateKey, publicKey } = await keyPairPromise;
-
-  const now = Date.now();
-  const notBefore = new Date(now - CLOCK_SKEW_MS);
-  // The validity period (notAfter - notBefore) is what Apple's 825-day limit counts,
-  // so it is measured from the back-dated notBefore.
-  const notAfter = new Date(notBefore.getTime() + plan.days * 86_400_000);
-  const commonName = leafCommonName(plan.hosts); // issue 12: never an IP-as-hostname under a constrained CA
-  const subject = [
-    { name: 'commonName', value: commonName },
-    { name: 'organizationName', value: 'h2-setup development certificate' },
-  ];
-  const extensions = serverLeafExtensions(plan.hosts);
-  if (ca) extensions.push({ name: 'authorityKeyIdentifier', keyIdentifier: forge.util.hexToBytes(ca.subjectKeyIdentifier) });
-  const { pem: certPem, serialHex } = buildSignedCertificate(forge, {
-    subjectPublicKeyPem: publicKeyToPem(publicKey),
-    subject,
-    issuer: ca?.subject,
-    signingKey: ca?.privateKey ?? privateKey,
-    notBefore,
-    notAfter,
-    extensions,
-  });
-
-  const certDer = new X509Certificate(certPem).raw;
-  if (certDer.length > MAX_CERTIFICATE_BYTES) {
-    throw usageError(
-      `the certificate for ${plan.hosts.length} hosts would be ${certDer.length} bytes; TLS clients refuse one over ${MAX_CERTIFICATE_BYTES} bytes: expected fewer or shorter --host names`,
-    );
-  }
-
-  makeDirectories(plan);
+  const password = plan.p12Path ? await askP12Password(p12Password) : undefined;
+  const issued = plan.csr ? await signRequest(plan.csr, plan) : await makePairFor(plan, password);
   const files = [
-    { path: plan.keyPath, contents: privateKeyToPem(privateKey), mode: 0o600 },
-    { path: plan.certPath, contents: certPem, mode: 0o644 },
-    ...(ca && plan.caCertPath ? [{ path: plan.caCertPath, contents: ca.certPem, mode: 0o644 }] : []),
+    ...(issued.keyPem && plan.keyPath ? [{ path: plan.keyPath, contents: issued.keyPem, mode: 0o600 }] : []),
+    { path: plan.certPath, contents: issued.certPem, mode: 0o644 },
+    ...(issued.localCa && plan.caCertPath ? [{ path: plan.caCertPath, contents: issued.localCa.certPem, mode: 0o644 }] : []),
+    ...(issued.p12 && plan.p12Path ? [{ path: plan.p12Path, contents: issued.p12, mode: 0o600 }] : []),
   ];
+  makeDirectories(plan);
   // One run at a time places files in this directory, so with --force the key and the
   // certificate on disk are always one pair and the fingerprint printed is the one there.
-  await withLockFile(join(dirname(plan.keyPath), LOCK_FILE), { what: dirname(plan.keyPath) }, () => {
+  const lockDir = dirname(plan.keyPath ?? plan.certPath);
+  await withLockFile(join(lockDir, LOCK_FILE), { what: lockDir }, () => {
     for (const dir of new Set(files.map((file) => dirname(file.path)))) {
       sweepStaleTemporaryFiles(dir, [...files.map((file) => basename(file.path)), LOCK_FILE]);
     }
@@ -217,35 +278,115 @@ export async function generateCertificates(options: GenerateOptions): Promise<Ce
       writeNewFiles(files);
       return;
     }
-    const changed = files.find((file, index) => identityOf(file.path) !== plan.seen[index]);
+    const changed = files.find((file) => identityOf(file.path) !== plan.seen.get(file.path));
     if (changed) {
       throw usageError(`${changed.path} changed while the new pair was being made (another h2-setup certs?); run again to replace it`);
     }
     writeFilesAtomically(files);
   });
 
+  const localCa = issued.localCa;
   return {
-    keyPath: plan.keyPath,
+    ...(plan.keyPath ? { keyPath: plan.keyPath } : {}),
     certPath: plan.certPath,
-    hosts: plan.hosts,
-    commonName,
-    bits: plan.bits,
-    serial: serialHex,
-    notBefore: notBefore.toISOString(),
-    notAfter: notAfter.toISOString(),
-    days: plan.days,
-    fingerprintSha256: new X509Certificate(certPem).fingerprint256,
-    signatureAlgorithm: 'sha256WithRSAEncryption',
-    ...(ca && plan.caCertPath
+    ...issued.summary,
+    ...(issued.csr ? { csr: issued.csr } : {}),
+    ...(issued.p12Summary && plan.p12Path ? { p12: { path: plan.p12Path, ...issued.p12Summary } } : {}),
+    ...(localCa && plan.caCertPath
       ? {
           ca: {
             certPath: plan.caCertPath,
-            directory: ca.directory,
-            subject: ca.certificate.subject.replace(/\n/g, ', '),
-            created: ca.created,
-            fingerprintSha256: ca.certificate.fingerprint256,
+            directory: localCa.directory,
+            subject: localCa.certificate.subject.replace(/\n/g, ', '),
+            created: localCa.created,
+            fingerprintSha256: localCa.certificate.fingerprint256,
           },
         }
       : {}),
+  };
+}
+
+interface Issued {
+  keyPem?: string;
+  certPem: string;
+  localCa?: LocalCa;
+  p12?: Buffer;
+  p12Summary?: Omit<NonNullable<CertificateSummary['p12']>, 'path'>;
+  csr?: CertificateSummary['csr'];
+  summary: Omit<CertificateSummary, 'keyPath' | 'certPath' | 'ca' | 'csr' | 'p12'>;
+}
+
+const P12_ENCRYPTION = 'PBES2 AES-256-CBC, PBKDF2-HMAC-SHA256, SHA-256 MAC';
+
+async function askP12Password(source: PasswordSource | undefined): Promise<string> {
+  const fromEnvironment = process.env[P12_PASSWORD_VARIABLE];
+  if (fromEnvironment) return fromEnvironment;
+  if (!source) throw usageError(P12_NEEDS_PASSWORD);
+  return source();
+}
+
+async function makePairFor(plan: GeneratePlan, password: string | undefined): Promise<Issued> {
+  const made = await makePair(plan.spec);
+  const { keyLabel, ...summary } = pairSummary(plan.spec, made);
+  const p12 =
+    password === undefined
+      ? undefined
+      : (() => {
+          const friendlyName = `h2-setup ${made.commonName}`;
+          const bundle = buildPkcs12({
+            privateKey: made.privateKey,
+            certPem: made.leaf.certPem,
+            caCertPems: made.localCa ? [made.localCa.certPem] : [],
+            friendlyName,
+            password,
+          });
+          return { bundle, summary: { friendlyName, includesCa: made.localCa !== undefined, encryption: P12_ENCRYPTION } };
+        })();
+  return {
+    keyPem: privateKeyToPem(made.privateKey),
+    certPem: made.leaf.certPem,
+    ...(made.localCa ? { localCa: made.localCa } : {}),
+    ...(p12 ? { p12: p12.bundle, p12Summary: p12.summary } : {}),
+    summary: { ...summary, keyLabel },
+  };
+}
+
+async function signRequest(csr: { path: string; text: string }, plan: GeneratePlan): Promise<Issued> {
+  const source = displayPath(csr.path);
+  const request = readCertificateRequest(csr.text, source);
+  const { loadOrCreateLocalCa } = await import('./local-ca.js');
+  const localCa = await loadOrCreateLocalCa(await loadForge());
+  const leaf = signCertificateRequest(request, { ca: localCa, days: plan.spec.days, ...(plan.hostsGiven ? { hosts: plan.spec.hosts } : {}), source });
+  checkCertificateSize(leaf.certPem, leaf.hosts.length);
+  const key = describeKey(request.publicKey);
+  const commonName = request.commonName ?? leaf.hosts[0]?.value ?? '';
+  return {
+    certPem: leaf.certPem,
+    localCa,
+    csr: {
+      path: csr.path,
+      signatureAlgorithm: request.signatureAlgorithm,
+      key: request.key.label,
+      ...(request.commonName !== undefined ? { commonName: request.commonName } : {}),
+      requestedHosts: request.hosts,
+      ignoredNames: request.ignoredNames,
+    },
+    summary: {
+      kind: 'server',
+      keyType: key.type === 'ecdsa' ? 'ecdsa' : 'rsa',
+      ...(key.type === 'ecdsa' && 'curve' in key ? { curve: key.curve } : {}),
+      bits: key.bits ?? 0,
+      keyLabel: key.label,
+      hosts: leaf.hosts,
+      commonName,
+      serial: leaf.serialHex,
+      notBefore: leaf.notBefore,
+      notAfter: leaf.notAfter,
+      days: plan.spec.days,
+      fingerprintSha256: new X509Certificate(leaf.certPem).fingerprint256,
+      signatureAlgorithm: leaf.signatureAlgorithm,
+      keyUsage: leaf.keyUsage,
+      extendedKeyUsage: leaf.extendedKeyUsage,
+    },
   };
 }

@@ -17,10 +17,24 @@ export function formatGenerated(summary: CertificateSummary): string {
   // With a CA, clients trust the CA certificate, not the leaf.
   const trust = nodeTrustLines(summary.ca?.certPath ?? summary.certPath);
   const ca = summary.ca;
+  const names = summary.hosts.map((host) => host.value).join(', ');
+  const client = summary.kind === 'client';
+  const csr = summary.csr;
+  const headline = csr
+    ? `Signed the certificate request ${displayPath(csr.path)} (${csr.key}) with the local CA for ${names}`
+    : client
+      ? `Created a key and a client certificate (mutual TLS) for ${summary.commonName}`
+      : `Created a key and a ${ca ? 'CA-signed' : 'self-signed'} certificate for ${names}`;
+  const keyFile = JSON.stringify(displayPath(summary.keyPath ?? ''));
+  const certFile = JSON.stringify(displayPath(summary.certPath));
+  const caFile = JSON.stringify(displayPath(ca?.certPath ?? ''));
   return [
-    `Created a key and a ${ca ? 'CA-signed' : 'self-signed'} certificate for ${summary.hosts.map((host) => host.value).join(', ')}`,
+    headline,
     '',
-    `  private key   ${displayPath(summary.keyPath)}  (mode 0600: keep it to yourself)`,
+    ...(csr && csr.ignoredNames.length > 0
+      ? [`  not included  ${csr.ignoredNames.join(', ')} (a TLS server certificate carries DNS names and IP addresses only)`]
+      : []),
+    ...(summary.keyPath ? [`  private key   ${displayPath(summary.keyPath)}  (mode 0600: keep it to yourself)`] : []),
     `  certificate   ${displayPath(summary.certPath)}`,
     ...(ca
       ? [
@@ -28,16 +42,29 @@ export function formatGenerated(summary: CertificateSummary): string {
           `  CA cert       ${displayPath(ca.certPath)}  (public part; the CA key stays in ${ca.directory})`,
         ]
       : []),
-    `  key           RSA-${summary.bits}, signed with SHA-256`,
+    `  key           ${summary.keyLabel}, signed with ${summary.signatureAlgorithm}`,
+    ...(summary.p12
+      ? [
+          `  PKCS#12       ${displayPath(summary.p12.path)}  (key + certificate${summary.p12.includesCa ? ' + CA' : ''}, AES-256; password from ${process.env.H2_SETUP_P12_PASSWORD ? 'H2_SETUP_P12_PASSWORD' : 'the terminal'})`,
+        ]
+      : []),
     `  expires       ${summary.notAfter.slice(0, 10)} (${summary.days} days)`,
     `  SHA-256       ${summary.fingerprintSha256}`,
     '',
-    ...(ca ? ['Browsers trust it once the CA is installed: h2-setup certs --install-ca', ''] : []),
-    'Trust it from Node, in the client:',
-    `  ${trust.caOption}`,
-    'or for a whole process:',
-    `  ${trust.environment}`,
-    '',
+    ...(client
+      ? [
+          `  use it         http2.connect(url, { ca, key: fs.readFileSync(${keyFile}), cert: fs.readFileSync(${certFile}) })`,
+          `  the server     http2.createSecureServer({ key, cert, ca: fs.readFileSync(${caFile}), requestCert: true, rejectUnauthorized: true })`,
+          '',
+        ]
+      : [
+          ...(ca ? ['Browsers trust it once the CA is installed: h2-setup certs --install-ca', ''] : []),
+          'Trust it from Node, in the client:',
+          `  ${trust.caOption}`,
+          'or for a whole process:',
+          `  ${trust.environment}`,
+          '',
+        ]),
   ].join('\n');
 }
 

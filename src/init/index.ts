@@ -147,7 +147,7 @@ export async function init(options: InitOptions): Promise<InitResult> {
   const files = writeProject(dir, rendered);
   progress(ca ? 'Making the private key and a certificate signed by the local CA...' : 'Making the private key and certificate...');
   const certificates = await generateCertificates({ outDir: dir, force, ca });
-  files.push(certificates.keyPath, certificates.certPath, ...(certificates.ca ? [certificates.ca.certPath] : []));
+  files.push(...(certificates.keyPath ? [certificates.keyPath] : []), certificates.certPath, ...(certificates.ca ? [certificates.ca.certPath] : []));
 
   let install: InstallResult | null = null;
   if (answers.install) {
