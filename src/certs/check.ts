@@ -1,13 +1,13 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { readRegularFile, UnreadableFileError } from '../files.js';
 import { shellQuote } from '../shell-quote.js';
 import { caRootDirectory } from './ca-root.js';
-import { CA_CERT_BESIDE_PAIR, CA_CERT_FILE, DEFAULT_CERT_FILE, DEFAULT_KEY_FILE } from './file-names.js';
+import { type CertificateFields, type CertificatePurpose, certificatePurpose, readCertificateFields } from './certificate-fields.js';
+import { CA_CERT_BESIDE_PAIR, CA_CERT_FILE, CLIENT_CERT_FILE, DEFAULT_CERT_FILE, DEFAULT_KEY_FILE } from './file-names.js';
 import { DEFAULT_HOSTS, type Host, parseHost, parseHosts } from './hosts.js';
+import { describeKey, keyMatchesCertificate as keyBelongsToCertificate } from './key-description.js';
 import { DEFAULT_OUT_DIR, EXPIRY_WARNING_DAYS, MAX_CERTIFICATE_BYTES, MAX_DAYS } from './profile.js';
-import { signatureAlgorithmOf } from './signature-algorithm.js';
-import { loadForge } from './x509-builder.js';
 
 export interface CheckOptions {
   outDir?: string;
@@ -32,6 +32,7 @@ export type ProblemCode =
   | 'no-san'
   | 'host-not-covered'
   | 'no-server-auth'
+  | 'no-client-auth'
   | 'unknown-issuer'
   | 'bad-signature'
   | 'ca-expired'
@@ -57,9 +58,16 @@ export interface CheckResult {
     subjectAltName: string | null;
     notBefore: string;
     notAfter: string;
+    /** 'rsa', 'ecdsa', ... */
     keyType: string;
+    /** ECDSA only: 'P-256', 'P-384' */
+    curve?: string;
     bits: number | null;
+    /** 'RSA-2048', 'ECDSA P-256' */
+    keyLabel: string;
     signatureAlgorithm: string;
+    /** What the certificate is for (its basicConstraints and extendedKeyUsage); a 'client' one is judged as a client's. */
+    purpose: CertificatePurpose;
     fingerprintSha256: string;
   };
 }
@@ -82,7 +90,7 @@ function subjectAltNameHosts(san: string | null): string[] {
 }
 
 /** --out-dir, --key, --cert, every --host and --ca as needed to remake the checked pair. */
-function remakeFlags(options: CheckOptions, hostsToCover: readonly string[], caSigned: boolean): string {
+function remakeFlags(options: CheckOptions, hostsToCover: readonly string[], caSigned: boolean, client = false): string {
   const flags: string[] = [];
   if (options.outDir !== undefined && resolve(options.outDir) !== resolve(DEFAULT_OUT_DIR)) flags.push('--out-dir', shellQuote(options.outDir));
   if (options.keyFile !== undefined && options.keyFile !== DEFAULT_KEY_FILE) flags.push('--key', shellQuote(options.keyFile));
@@ -98,7 +106,9 @@ function remakeFlags(options: CheckOptions, hostsToCover: readonly string[], caS
   }
   // The defaults need no flags.
   if (names.join(' ') !== DEFAULT_HOSTS.join(' ')) for (const name of names) flags.push('--host', shellQuote(name));
-  if (caSigned) flags.push('--ca');
+  // --client implies --ca, and its names are only the ones it had.
+  if (client) flags.push('--client');
+  else if (caSigned) flags.push('--ca');
   return flags.length > 0 ? ` ${flags.join(' ')}` : '';
 }
 const SERVER_AUTH_OID = '1.3.6.1.5.5.7.3.1';
@@ -134,6 +144,10 @@ interface CheckedPair {
   san: string | null;
   signatureAlgorithm: string;
   issuer: IssuerFinding;
+  /** The extensions as read from the DER (undefined when they cannot be parsed). */
+  fields: CertificateFields | undefined;
+  /** A TLS client certificate (mutual TLS): no host to cover, no serverAuth wanted. */
+  client: boolean;
 }
 
 /** One named check: the problems it finds in the pair, none when it holds. New checks are new
@@ -148,7 +162,8 @@ const problemOf = (code: ProblemCode, message: string, fix: string): Problem => 
 const keyMatchesCertificate: CertificateCheck = {
   name: 'key matches certificate',
   run: ({ key, cert, keyPath, certPath }) =>
-    key && !cert.checkPrivateKey(key)
+    // Not cert.checkPrivateKey: it throws on an RSA key against an EC certificate.
+    key && !keyBelongsToCertificate(key, cert)
       ? [
           problemOf(
             'mismatch',
@@ -193,6 +208,17 @@ const keyStrongEnough: CertificateCheck = {
   run: ({ cert }) => {
     const keyType = cert.publicKey.asymmetricKeyType ?? 'unknown';
     const bits = cert.publicKey.asymmetricKeyDetails?.modulusLength ?? null;
+    const described = describeKey(cert.publicKey);
+    // TLS clients offer P-256 and P-384 (RFC 8446 makes P-256 mandatory); other curves fail handshakes.
+    if (described.type === 'ecdsa' && 'curve' in described && described.curve !== 'P-256' && described.curve !== 'P-384') {
+      return [
+        problemOf(
+          'weak-key',
+          `the key is ${described.label}; TLS clients accept ECDSA keys on P-256 and P-384 only`,
+          `${REGENERATE} (--key-type ecdsa makes a P-256 key)`,
+        ),
+      ];
+    }
     return (keyType === 'rsa' || keyType === 'rsa-pss' || keyType === 'dsa') && bits !== null && bits < 2048
       ? [
           problemOf(
@@ -221,7 +247,9 @@ const signatureStrongEnough: CertificateCheck = {
 
 const coversEveryHost: CertificateCheck = {
   name: 'covers every host',
-  run: ({ san, cert, hosts }) => {
+  run: ({ san, cert, hosts, client }) => {
+    // A client certificate names a person or a service, not a host a server is reached at.
+    if (client) return [];
     if (!san)
       return [
         problemOf(
@@ -259,8 +287,8 @@ const issuerStillValid: CertificateCheck = {
 
 const forServerAuth: CertificateCheck = {
   name: 'for TLS servers',
-  run: ({ cert }) =>
-    (cert as X509Certificate & { keyUsage?: string[] }).keyUsage?.includes(SERVER_AUTH_OID)
+  run: ({ cert, client }) =>
+    client || (cert as X509Certificate & { keyUsage?: string[] }).keyUsage?.includes(SERVER_AUTH_OID)
       ? []
       : [
           problemOf(
@@ -269,6 +297,24 @@ const forServerAuth: CertificateCheck = {
             REGENERATE,
           ),
         ],
+};
+
+/** A file named client-cert.pem (what `certs --client` writes) must be usable as one. */
+const forClientAuth: CertificateCheck = {
+  name: 'for TLS clients',
+  run: ({ certPath, fields, client }) => {
+    if (client || basename(certPath) !== CLIENT_CERT_FILE || !fields) return [];
+    const purpose = certificatePurpose(fields);
+    return purpose === 'server-and-client' || purpose === 'any'
+      ? []
+      : [
+          problemOf(
+            'no-client-auth',
+            `${certPath} has no extendedKeyUsage clientAuth; a server that asks for client certificates (mutual TLS) refuses it`,
+            'run `h2-setup certs --client --force` to make a client certificate',
+          ),
+        ];
+  },
 };
 
 const smallEnoughForClients: CertificateCheck = {
@@ -296,6 +342,7 @@ export const CERTIFICATE_CHECKS: readonly CertificateCheck[] = [
   signedByKnownIssuer,
   issuerStillValid,
   forServerAuth,
+  forClientAuth,
   smallEnoughForClients,
 ];
 
@@ -342,6 +389,9 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
     return { ok: false, keyPath, certPath, problems: withRemakeFlags(readProblems, flags) };
   }
 
+  const fields = readFields(cert);
+  const purpose: CertificatePurpose = fields ? certificatePurpose(fields) : 'other';
+  const described = describeKey(cert.publicKey);
   const pair: CheckedPair = {
     keyPath,
     certPath,
@@ -352,20 +402,22 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
     notBefore: new Date(cert.validFrom),
     notAfter: new Date(cert.validTo),
     san: cert.subjectAltName ?? null,
-    signatureAlgorithm: signatureAlgorithmOf(await loadForge(), cert.raw),
+    signatureAlgorithm: fields?.signatureAlgorithm ?? 'unknown',
     issuer: findIssuer(cert, certPath),
+    fields,
+    client: purpose === 'client',
   };
   const problems = [...readProblems, ...CERTIFICATE_CHECKS.flatMap((check) => check.run(pair))];
 
   // Remake the pair as it is meant to be: every name it has plus every name asked for, and
   // signed the same way (a CA-signed pair stays CA-signed).
-  const hostsToCover = [...subjectAltNameHosts(pair.san), ...hosts.map((host) => host.value)];
+  const hostsToCover = [...subjectAltNameHosts(pair.san), ...(pair.client ? [] : hosts.map((host) => host.value))];
   const caSigned = pair.issuer.signedBy !== 'self-signed';
   return {
     ok: problems.length === 0,
     keyPath,
     certPath,
-    problems: withRemakeFlags(problems, remakeFlags(options, hostsToCover, caSigned)),
+    problems: withRemakeFlags(problems, remakeFlags(options, hostsToCover, caSigned, pair.client)),
     certificate: {
       subject: cert.subject,
       issuer: cert.issuer,
@@ -373,12 +425,25 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
       subjectAltName: pair.san,
       notBefore: pair.notBefore.toISOString(),
       notAfter: pair.notAfter.toISOString(),
-      keyType: cert.publicKey.asymmetricKeyType ?? 'unknown',
-      bits: cert.publicKey.asymmetricKeyDetails?.modulusLength ?? null,
+      keyType: described.type,
+      ...('curve' in described ? { curve: described.curve } : {}),
+      bits: described.bits,
+      keyLabel: described.label,
       signatureAlgorithm: pair.signatureAlgorithm,
+      purpose,
       fingerprintSha256: cert.fingerprint256,
     },
   };
+}
+
+/** The extensions and signature algorithm from the DER, without node-forge; a certificate
+ *  Node reads but this parser does not is judged on what Node says. */
+function readFields(cert: X509Certificate): CertificateFields | undefined {
+  try {
+    return readCertificateFields(cert.raw);
+  } catch {
+    return undefined;
+  }
 }
 
 function readCertificate(path: string): X509Certificate | undefined {

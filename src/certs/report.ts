@@ -68,6 +68,14 @@ export function formatGenerated(summary: CertificateSummary): string {
   ].join('\n');
 }
 
+const PURPOSE_WORDS: Record<string, string> = {
+  server: 'TLS server',
+  client: 'TLS client (mutual TLS)',
+  'server-and-client': 'TLS server and client',
+  any: 'any (no extendedKeyUsage)',
+  ca: 'a CA certificate, not a TLS server or client',
+};
+
 export function formatCheck(result: CheckResult): string {
   const lines: string[] = [];
   const cert = result.certificate;
@@ -77,11 +85,17 @@ export function formatCheck(result: CheckResult): string {
     lines.push(`  signed by     ${cert.signedBy === 'self-signed' || cert.signedBy === 'unknown' ? cert.signedBy : displayPath(cert.signedBy)}`);
     lines.push(`  hosts (SAN)   ${cert.subjectAltName ?? '(none)'}`);
     lines.push(`  valid         ${cert.notBefore} to ${cert.notAfter}`);
-    lines.push(`  key           ${cert.keyType.toUpperCase()}${cert.bits ? `-${cert.bits}` : ''}, signed with ${cert.signatureAlgorithm}`);
+    lines.push(`  key           ${cert.keyLabel}, signed with ${cert.signatureAlgorithm}`);
+    const purpose = PURPOSE_WORDS[cert.purpose];
+    if (purpose) lines.push(`  purpose       ${purpose}`);
     lines.push(`  SHA-256       ${cert.fingerprintSha256}`);
   }
   if (result.ok) {
-    lines.push(`${paint(['bold', 'green'], 'OK')}: the key matches the certificate and clients will accept it for every host checked.`);
+    lines.push(
+      cert?.purpose === 'client'
+        ? `${paint(['bold', 'green'], 'OK')}: the key matches the client certificate and a server that trusts its CA will accept it (mutual TLS).`
+        : `${paint(['bold', 'green'], 'OK')}: the key matches the certificate and clients will accept it for every host checked.`,
+    );
   } else {
     lines.push(paint(['bold', 'red'], `${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}:`));
     for (const problem of result.problems) lines.push(`  - ${paint('red', problem.message)}; fix: ${paint('cyan', problem.fix)}`);
