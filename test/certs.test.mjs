@@ -30,7 +30,8 @@ function openssl(args) {
   return execFileSync('openssl', args, { encoding: 'utf8' });
 }
 
-describe('certs: a new pair', { timeout: 60_000 }, () => {
+// Suite limits bound a hang, not a busy machine: 180 s, far above a normal run.
+describe('certs: a new pair', { timeout: 180_000 }, () => {
   test('writes a matching PKCS#8 key (0600) and an X.509 v3 certificate with the modern leaf profile', async (t) => {
     const dir = tempDir(t);
     const result = await runCli(['certs', '--out-dir', dir]);
@@ -150,7 +151,7 @@ describe('certs: a new pair', { timeout: 60_000 }, () => {
   });
 });
 
-describe('certs: existing files', { timeout: 60_000 }, () => {
+describe('certs: existing files', { timeout: 180_000 }, () => {
   test('refuses to overwrite without --force and changes nothing', async (t) => {
     const dir = tempDir(t);
     assert.equal((await runCli(['certs', '--out-dir', dir])).code, 0);
@@ -183,7 +184,7 @@ describe('certs: existing files', { timeout: 60_000 }, () => {
   });
 });
 
-describe('certs --check', { timeout: 60_000 }, () => {
+describe('certs --check', { timeout: 180_000 }, () => {
   test('a fresh pair passes', async (t) => {
     const dir = tempDir(t);
     await runCli(['certs', '--out-dir', dir]);
@@ -297,7 +298,7 @@ describe('certs --check', { timeout: 60_000 }, () => {
   });
 });
 
-describe('certs: bad input exits 2 with one line and writes nothing', { timeout: 60_000 }, () => {
+describe('certs: bad input exits 2 with one line and writes nothing', { timeout: 180_000 }, () => {
   const cases = [
     [['--days', '0'], /--days "0".*1 to 825/],
     [['--days', '-5'], /--days "-5".*1 to 825/],
