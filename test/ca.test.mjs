@@ -7,9 +7,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { assertOneLineError, runCli, tempDir } from './helpers/cli.mjs';
-
-const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
-const hasCertutil = spawnSync('certutil', ['--help']).error === undefined;
+import { realClients } from './helpers/real-clients.mjs';
 
 describe('certs --ca: a local development CA', { timeout: 120_000 }, () => {
   test('creates the CA on first use, signs the leaf with it and writes ca-cert.pem beside the pair', async (t) => {
@@ -39,7 +37,8 @@ describe('certs --ca: a local development CA', { timeout: 120_000 }, () => {
     assert.ok(years > 9.9 && years < 10.1, `${years} years`);
   });
 
-  test('openssl verify passes, and the CA and leaf carry the required extensions', { skip: hasOpenssl ? false : 'openssl is not installed' }, async (t) => {
+  test('openssl verify passes, and the CA and leaf carry the required extensions', async (t) => {
+    if (!realClients(t, ['openssl'])) return;
     const { root, env } = isolatedCaEnv(t);
     const out = join(root, 'out');
     assert.equal((await runCli(['certs', '--ca', '--out-dir', out], { env })).code, 0);
@@ -135,9 +134,8 @@ describe('certs --ca: a local development CA', { timeout: 120_000 }, () => {
 });
 
 describe('certs --install-ca / --uninstall-ca', { timeout: 120_000 }, () => {
-  test('installs into a new NSS database in HOME, says so, and removes it again', {
-    skip: hasCertutil ? false : 'certutil (libnss3-tools) is not installed',
-  }, async (t) => {
+  test('installs into a new NSS database in HOME, says so, and removes it again', async (t) => {
+    if (!realClients(t, ['certutil'])) return;
     const { home, env } = isolatedCaEnv(t);
     const installed = await runCli(['certs', '--install-ca', '--json'], { env });
     assert.equal(installed.code, 0, installed.stderr);

@@ -15,7 +15,8 @@ import { writeCustomPair } from './helpers/make-cert.mjs';
 
 const hasMkfifo = spawnSync('mkfifo', ['--version']).status === 0;
 
-describe('certs --check reads only regular files of bounded size', { timeout: 60_000 }, () => {
+// Suite limits bound a hang, not a busy machine: 180 s, far above a normal run.
+describe('certs --check reads only regular files of bounded size', { timeout: 180_000 }, () => {
   test('a FIFO where the certificate should be is reported, not waited on', { skip: hasMkfifo ? false : 'mkfifo is not available' }, async (t) => {
     const dir = tempDir(t);
     writeCustomPair(dir);
@@ -129,7 +130,7 @@ describe('certs: many hosts', { timeout: 120_000 }, () => {
   });
 });
 
-describe('certs: odd input is one line, exit 2, nothing written', { timeout: 60_000 }, () => {
+describe('certs: odd input is one line, exit 2, nothing written', { timeout: 180_000 }, () => {
   test('--out-dir on a dangling symbolic link', async (t) => {
     const dir = tempDir(t);
     symlinkSync(join(dir, 'nowhere'), join(dir, 'link'));
@@ -177,7 +178,7 @@ describe('certs: odd input is one line, exit 2, nothing written', { timeout: 60_
   });
 });
 
-describe('certs under umask 000', { timeout: 60_000 }, () => {
+describe('certs under umask 000', { timeout: 180_000 }, () => {
   test('created directories are 0755 at most, 0700 where they hold only the key', async (t) => {
     const dir = tempDir(t);
     const run = spawnSync(

@@ -7,7 +7,8 @@ import { assertOneLineError, cliPath, repoRoot, runCli, tempDir } from './helper
 
 const version = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version;
 
-describe('help and version', { timeout: 60_000 }, () => {
+// Suite limits bound a hang, not a busy machine: 180 s, far above a normal run.
+describe('help and version', { timeout: 180_000 }, () => {
   for (const args of [['--help'], ['-h'], ['certs', '--help'], ['verify', '--help'], ['init', '-h'], ['help', 'certs']]) {
     test(`h2-setup ${args.join(' ')} prints commander's help on stdout, exit 0`, async () => {
       const result = await runCli(args);
@@ -53,7 +54,7 @@ describe('help and version', { timeout: 60_000 }, () => {
   });
 });
 
-describe('usage errors', { timeout: 60_000 }, () => {
+describe('usage errors', { timeout: 180_000 }, () => {
   test('a usage error names the command to ask for help', async () => {
     const result = await runCli(['certs', '--nope']);
     assertOneLineError(assert, result, 2, /unknown option '--nope'/);

@@ -27,11 +27,11 @@ import {
 } from '../dist/certs/name-constraints.js';
 import { CliError } from '../dist/errors.js';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
-import { dumpDom, ensureChromium, findOnPath } from './helpers/chromium.mjs';
+import { dumpDom } from './helpers/chromium.mjs';
 import { assertOneLineError, runCli, tempDir } from './helpers/cli.mjs';
+import { realClients } from './helpers/real-clients.mjs';
 import { makeUnconstrainedCa, signLeafByHand } from './helpers/sign-by-hand.mjs';
 
-const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 const BUILT_IN = [
   'localhost',
   'test',
@@ -233,9 +233,8 @@ describe('name constraints: the clients enforce them', { timeout: 10 * 60_000 },
     assert.equal(existsSync(join(root, 'out')), false, 'no out dir');
   });
 
-  test('openssl and Node accept our leaves and refuse public names signed by hand with the CA key', {
-    skip: !hasOpenssl && 'openssl is not installed',
-  }, async (t) => {
+  test('openssl and Node accept our leaves and refuse public names signed by hand with the CA key', async (t) => {
+    if (!realClients(t, ['openssl'])) return;
     const { root, env } = isolatedCaEnv(t);
     const permitEnv = { ...env, H2_SETUP_CA_PERMIT: 'corp.lan,100.64.0.0/10' };
     const made = await runCli(
@@ -304,15 +303,9 @@ describe('name constraints: the clients enforce them', { timeout: 10 * 60_000 },
   });
 
   test('headless Chromium, with the CA installed in NSS, loads our leaf and refuses a public name signed with the CA key', async (t) => {
-    if (!findOnPath('chromium') || !findOnPath('certutil')) {
-      // The browser test installs Chromium when it can; this one only uses what is there.
-      const browser = await ensureChromium({ log: (message) => t.diagnostic(message) });
-      if (browser.skip) {
-        t.skip(browser.skip);
-        return;
-      }
-    }
-    const chromium = findOnPath('chromium');
+    const browser = realClients(t, ['chromium', 'certutil']);
+    if (!browser) return;
+    const { chromium } = browser;
     const { root, home, env } = isolatedCaEnv(t);
     const installed = await runCli(['certs', '--install-ca', '--json'], { env });
     assert.equal(installed.code, 0, installed.stderr);

@@ -12,8 +12,9 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
-import { dumpDom, ensureChromium, findOnPath } from './helpers/chromium.mjs';
+import { dumpDom } from './helpers/chromium.mjs';
 import { runCli, tempDir } from './helpers/cli.mjs';
+import { realClients } from './helpers/real-clients.mjs';
 import { envFor, freePort, nodeLines, startServer } from './helpers/scaffolded-project.mjs';
 
 const READY = /^Serving https:\/\/localhost:\d+\/ over HTTP\/2/m;
@@ -57,11 +58,8 @@ describe('npm run serve: the browser demo', { timeout: 15 * 60_000 }, () => {
   for (const line of nodeLines()) {
     test(`on ${line.label}: headless Chromium loads it over h2, trusted, and the server logs the session's 'close'`, { skip: line.skip }, async (t) => {
       // Present only: a test never installs system packages (see COMMON.md).
-      if (!findOnPath('chromium') || !findOnPath('certutil')) {
-        t.skip('chromium or certutil (libnss3-tools) is not on PATH');
-        return;
-      }
-      const browser = await ensureChromium();
+      const browser = realClients(t, ['chromium', 'certutil']);
+      if (!browser) return;
       const { home, env } = isolatedCaEnv(t);
       const installed = await runCli(['certs', '--install-ca'], { env });
       assert.equal(installed.code, 0, installed.stderr);
@@ -118,11 +116,8 @@ describe('npm run serve: the browser demo', { timeout: 15 * 60_000 }, () => {
   }
 
   test('the self-signed (not CA) TLS project also gets it, and a browser that does not trust it is explained', async (t) => {
-    if (!findOnPath('chromium') || !findOnPath('certutil')) {
-      t.skip('chromium or certutil (libnss3-tools) is not on PATH');
-      return;
-    }
-    const browser = await ensureChromium();
+    const browser = realClients(t, ['chromium', 'certutil']);
+    if (!browser) return;
     const { home, env } = isolatedCaEnv(t);
     const cwd = tempDir(t);
     const init = await runCli(['init', 'demo', '--tls', '--yes', '--no-verify', '--install'], { cwd, env, timeoutMs: 240_000 });

@@ -11,12 +11,11 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { checkTrust } from '../dist/certs/trust-check.js';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
-import { findOnPath, processesMentioning } from './helpers/chromium.mjs';
+import { processesMentioning } from './helpers/chromium.mjs';
 import { runCli } from './helpers/cli.mjs';
+import { realClients } from './helpers/real-clients.mjs';
 import { signLeafByHand } from './helpers/sign-by-hand.mjs';
 
-const certutil = findOnPath('certutil');
-const openssl = findOnPath('openssl');
 // A Node with --use-system-ca, for the node-system-ca line (the machine's Node 20 has none).
 const NEWER_NODE = process.env.H2_SETUP_TEST_NEWER_NODE ?? '/work/node26/package/bin/node';
 const hasNewerNode = existsSync(NEWER_NODE) && spawnSync(NEWER_NODE, ['--use-system-ca', '-e', '0']).status === 0;
@@ -30,7 +29,7 @@ function cleanEnv(env, extra = {}) {
 
 function newNssDb(dir) {
   mkdirSync(dir, { recursive: true });
-  const made = spawnSync(certutil, ['-d', `sql:${dir}`, '-N', '--empty-password'], { encoding: 'utf8', timeout: 30_000 });
+  const made = spawnSync('certutil', ['-d', `sql:${dir}`, '-N', '--empty-password'], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(made.status, 0, made.stderr);
 }
 
@@ -56,14 +55,15 @@ const one = (verdicts, client) => {
 
 describe('checkTrust: who trusts the pair', { timeout: 5 * 60_000 }, () => {
   test('a self-signed pair is trusted by nobody, and each says how to fix it', async (t) => {
+    if (!realClients(t, ['certutil', 'openssl'])) return;
     const { root, home, env } = isolatedCaEnv(t);
-    if (certutil) newNssDb(join(home, '.pki', 'nssdb'));
+    newNssDb(join(home, '.pki', 'nssdb'));
     const selfSigned = await pair(root, 'self', env, []);
     const verdicts = await checkTrust(selfSigned.certPem, selfSigned.keyPem, undefined, { env: cleanEnv(env) });
     t.diagnostic(JSON.stringify(verdicts));
     assert.deepEqual(
       verdicts.map((verdict) => verdict.client),
-      ['node', 'node-system-ca', ...(openssl ? ['openssl'] : []), ...(certutil ? ['nss'] : [])].filter((client) => client !== 'openssl' || openssl),
+      ['node', 'node-system-ca', 'openssl', 'nss'],
     );
     const node = one(verdicts, 'node');
     assert.equal(node.trusted, false);
@@ -77,21 +77,16 @@ describe('checkTrust: who trusts the pair', { timeout: 5 * 60_000 }, () => {
         trusted: null,
         detail: `this Node (${process.execPath}) has no --use-system-ca (it came in Node 22.15 and 23.8)`,
       });
-    if (openssl) {
-      assert.equal(one(verdicts, 'openssl').trusted, false);
-      assert.match(one(verdicts, 'openssl').detail, /self-signed certificate/);
-    } else t.diagnostic('openssl is not installed: no openssl line');
-    if (certutil) {
-      const nss = one(verdicts, 'nss');
-      assert.equal(nss.trusted, false);
-      assert.match(nss.detail, new RegExp(`${join(home, '.pki', 'nssdb')}: certutil says`));
-      assert.equal(nss.fix, 'h2-setup certs --ca --force');
-    } else t.diagnostic('certutil is not installed: no nss line');
+    assert.equal(one(verdicts, 'openssl').trusted, false);
+    assert.match(one(verdicts, 'openssl').detail, /self-signed certificate/);
+    const nss = one(verdicts, 'nss');
+    assert.equal(nss.trusted, false);
+    assert.match(nss.detail, new RegExp(`${join(home, '.pki', 'nssdb')}: certutil says`));
+    assert.equal(nss.fix, 'h2-setup certs --ca --force');
   });
 
-  test('a CA-signed pair is trusted by exactly the clients told about the CA', {
-    skip: !certutil && 'certutil (libnss3-tools) is not installed',
-  }, async (t) => {
+  test('a CA-signed pair is trusted by exactly the clients told about the CA', async (t) => {
+    if (!realClients(t, ['certutil', 'openssl'])) return;
     const { root, home, env } = isolatedCaEnv(t);
     const shared = join(home, '.pki', 'nssdb');
     const firefox = join(home, '.mozilla', 'firefox', 'abcd1234.default-release');
@@ -112,10 +107,10 @@ describe('checkTrust: who trusts the pair', { timeout: 5 * 60_000 }, () => {
     assert.equal(one(before, 'node').trusted, false);
     assert.match(one(before, 'node').detail, /UNABLE_TO_VERIFY_LEAF_SIGNATURE/);
     assert.equal(one(before, 'node').fix, `NODE_EXTRA_CA_CERTS=${caCertPath}`);
-    if (openssl) assert.equal(one(before, 'openssl').fix, 'h2-setup certs --install-ca');
+    assert.equal(one(before, 'openssl').fix, 'h2-setup certs --install-ca');
 
     // Tell NSS (the shared database only), Node and OpenSSL about the CA.
-    const added = spawnSync(certutil, ['-d', `sql:${shared}`, '-A', '-t', 'C,,', '-n', 'test CA', '-i', caCertPath], { encoding: 'utf8', timeout: 30_000 });
+    const added = spawnSync('certutil', ['-d', `sql:${shared}`, '-A', '-t', 'C,,', '-n', 'test CA', '-i', caCertPath], { encoding: 'utf8', timeout: 30_000 });
     assert.equal(added.status, 0, added.stderr);
     const prints = [fingerprint(shared), fingerprint(firefox)];
     const after = await checkTrust(signed.certPem, signed.keyPem, caPem, {
@@ -133,9 +128,9 @@ describe('checkTrust: who trusts the pair', { timeout: 5 * 60_000 }, () => {
     );
     assert.equal(one(after, 'node').trusted, true);
     assert.match(one(after, 'node').detail, /with NODE_EXTRA_CA_CERTS=.*accepted it for localhost/);
-    if (openssl) assert.equal(one(after, 'openssl').trusted, true, one(after, 'openssl').detail);
+    assert.equal(one(after, 'openssl').trusted, true, one(after, 'openssl').detail);
     assert.deepEqual([fingerprint(shared), fingerprint(firefox)], prints, 'the NSS databases were not changed');
-    const listed = spawnSync(certutil, ['-d', `sql:${shared}`, '-L'], { encoding: 'utf8' }).stdout;
+    const listed = spawnSync('certutil', ['-d', `sql:${shared}`, '-L'], { encoding: 'utf8' }).stdout;
     assert.doesNotMatch(listed, /h2-setup trust check leaf/);
   });
 
@@ -159,16 +154,15 @@ describe('checkTrust: who trusts the pair', { timeout: 5 * 60_000 }, () => {
     assert.equal(one(systemOnly, 'node').fix, 'node --use-system-ca');
   });
 
-  test('a public name signed with the constrained CA is refused everywhere, and the fix is a new CA', {
-    skip: !certutil && 'certutil is not installed',
-  }, async (t) => {
+  test('a public name signed with the constrained CA is refused everywhere, and the fix is a new CA', async (t) => {
+    if (!realClients(t, ['certutil', 'openssl'])) return;
     const { root, home, env } = isolatedCaEnv(t);
     const shared = join(home, '.pki', 'nssdb');
     newNssDb(shared);
     await pair(root, 'signed', env, ['--ca']);
     const caCertPath = join(env.H2_SETUP_CAROOT, 'rootCA.pem');
     const caPem = readFileSync(caCertPath, 'utf8');
-    spawnSync(certutil, ['-d', `sql:${shared}`, '-A', '-t', 'C,,', '-n', 'test CA', '-i', caCertPath], { timeout: 30_000 });
+    spawnSync('certutil', ['-d', `sql:${shared}`, '-A', '-t', 'C,,', '-n', 'test CA', '-i', caCertPath], { timeout: 30_000 });
     const leaf = signLeafByHand({ caCertPem: caPem, caKeyPem: readFileSync(join(env.H2_SETUP_CAROOT, 'rootCA-key.pem'), 'utf8'), dns: ['www.example.org'] });
     const verdicts = await checkTrust(leaf.certPem, leaf.keyPem, caPem, {
       caCertPath,
@@ -186,7 +180,7 @@ describe('checkTrust: who trusts the pair', { timeout: 5 * 60_000 }, () => {
       );
     }
     assert.match(one(verdicts, 'nss').detail, /not permitted to issue a certificate with this name/);
-    if (openssl) assert.match(one(verdicts, 'openssl').detail, /permitted subtree violation/);
+    assert.match(one(verdicts, 'openssl').detail, /permitted subtree violation/);
     assert.match(one(verdicts, 'node').detail, /refused it \(UNSPECIFIED: a name outside the CA's name constraints\)|PERMITTED_SUBTREE_VIOLATION/);
   });
 

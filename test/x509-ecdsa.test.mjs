@@ -13,9 +13,10 @@ import { defaultClientName, issueLeafCertificate } from '../dist/certs/leaf-cert
 import { loadOrCreateLocalCa } from '../dist/certs/local-ca.js';
 import { loadForge } from '../dist/certs/x509-builder.js';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
-import { dumpDom, ensureChromium } from './helpers/chromium.mjs';
+import { dumpDom } from './helpers/chromium.mjs';
 import { runCli, tempDir } from './helpers/cli.mjs';
-import { fileTempDir, h2Get, hasCurlHttp2, hasOpenssl, run, startH2Server } from './helpers/tls-peers.mjs';
+import { realClients } from './helpers/real-clients.mjs';
+import { fileTempDir, h2Get, run, startH2Server } from './helpers/tls-peers.mjs';
 
 const work = fileTempDir('h2-setup-x509-ecdsa-');
 // One local CA for the file, made by the real local-ca module in a temporary H2_SETUP_CAROOT.
@@ -23,7 +24,6 @@ const caEnv = isolatedCaEnv({ after });
 const ca = await loadOrCreateLocalCa(await loadForge(), caEnv.env);
 const caPath = join(work, 'ca.pem');
 writeFileSync(caPath, ca.certPem);
-const noOpenssl = hasOpenssl ? false : 'openssl is not installed';
 
 let counter = 0;
 /** Makes a pair with the library and writes it; returns paths and PEMs. */
@@ -47,7 +47,8 @@ function makePair({ kind = 'server', keyType = 'ecdsa', hosts = ['localhost', '1
   return { keyPath, certPath, keyPem, certPem: leaf.certPem, leaf, privateKey };
 }
 
-test('a self-signed ECDSA P-256 leaf reads as such in openssl x509 -text and verifies against itself', { skip: noOpenssl, timeout: 30_000 }, async () => {
+test('a self-signed ECDSA P-256 leaf reads as such in openssl x509 -text and verifies against itself', { timeout: 30_000 }, async (t) => {
+  if (!realClients(t, ['openssl'])) return;
   const pair = makePair();
   assert.equal(pair.leaf.signatureAlgorithm, 'ecdsa-with-SHA256');
   const text = await run('openssl', ['x509', '-in', pair.certPath, '-text', '-noout']);
@@ -69,9 +70,9 @@ test('a self-signed ECDSA P-256 leaf reads as such in openssl x509 -text and ver
 });
 
 test('an ECDSA leaf signed by the local CA verifies with openssl verify -purpose sslserver, and names the CA', {
-  skip: noOpenssl,
   timeout: 30_000,
-}, async () => {
+}, async (t) => {
+  if (!realClients(t, ['openssl'])) return;
   const pair = makePair({ signedByCa: true, hosts: ['app.test', '*.app.test', '10.1.2.3'] });
   const verified = await run('openssl', ['verify', '-purpose', 'sslserver', '-CAfile', caPath, pair.certPath]);
   assert.equal(verified.code, 0, `${verified.stdout}${verified.stderr}`);
@@ -86,9 +87,9 @@ test('an ECDSA leaf signed by the local CA verifies with openssl verify -purpose
 });
 
 test('curl --http2 speaks h2 to a Node http2 server with the self-signed ECDSA pair', {
-  skip: hasCurlHttp2 ? false : 'curl with HTTP/2 is not installed',
   timeout: 30_000,
 }, async (t) => {
+  if (!realClients(t, ['curl'])) return;
   const pair = makePair();
   const { port } = await startH2Server(t, { key: pair.keyPem, cert: pair.certPem });
   const result = await run('curl', [
@@ -126,18 +127,17 @@ for (const keyType of ['ecdsa', 'rsa']) {
   test(`a ${keyType.toUpperCase()} client certificate: clientAuth only, accepted by an http2 server that requires one, and a client without one is refused`, {
     timeout: 60_000,
   }, async (t) => {
+    if (!realClients(t, ['openssl'])) return;
     const server = makePair({ signedByCa: true });
     const client = makePair({ kind: 'client', keyType, hosts: [], commonName: 'alice@laptop', signedByCa: true });
     const fields = readCertificateFields(new X509Certificate(client.certPem).raw);
     assert.deepEqual(fields.extendedKeyUsage, ['clientAuth']);
     assert.deepEqual(fields.keyUsage, ['digitalSignature']);
     assert.equal(certificatePurpose(fields), 'client');
-    if (hasOpenssl) {
-      const asClient = await run('openssl', ['verify', '-purpose', 'sslclient', '-CAfile', caPath, client.certPath]);
-      assert.equal(asClient.code, 0, `${asClient.stdout}${asClient.stderr}`);
-      const asServer = await run('openssl', ['verify', '-purpose', 'sslserver', '-CAfile', caPath, client.certPath]);
-      assert.notEqual(asServer.code, 0, 'a client certificate must not pass as a server certificate');
-    }
+    const asClient = await run('openssl', ['verify', '-purpose', 'sslclient', '-CAfile', caPath, client.certPath]);
+    assert.equal(asClient.code, 0, `${asClient.stdout}${asClient.stderr}`);
+    const asServer = await run('openssl', ['verify', '-purpose', 'sslserver', '-CAfile', caPath, client.certPath]);
+    assert.notEqual(asServer.code, 0, 'a client certificate must not pass as a server certificate');
     const { port, refusals } = await startH2Server(t, {
       key: server.keyPem,
       cert: server.certPem,
@@ -165,7 +165,8 @@ test('a client certificate is named after the user and machine by default', () =
   assert.equal(new X509Certificate(client.certPem).subjectAltName, undefined);
 });
 
-test('the builder signs RSA leaves too (one code path for every key type)', { skip: noOpenssl, timeout: 30_000 }, async () => {
+test('the builder signs RSA leaves too (one code path for every key type)', { timeout: 30_000 }, async (t) => {
+  if (!realClients(t, ['openssl'])) return;
   const pair = makePair({ keyType: 'rsa', signedByCa: true });
   assert.equal(pair.leaf.signatureAlgorithm, 'sha256WithRSAEncryption');
   assert.deepEqual(pair.leaf.keyUsage, ['digitalSignature', 'keyEncipherment']);
@@ -209,11 +210,8 @@ test('validity: notAfter - notBefore is the asked number of days, and more than 
 });
 
 test("headless Chromium's strict certificate parser accepts a CA-signed ECDSA leaf over h2", { timeout: 10 * 60_000 }, async (t) => {
-  const browser = await ensureChromium({ log: (message) => t.diagnostic(message) });
-  if (browser.skip) {
-    t.skip(browser.skip);
-    return;
-  }
+  const browser = realClients(t, ['chromium', 'certutil']);
+  if (!browser) return;
   // The file's CA goes into the temporary HOME's NSS database, where Chromium looks.
   const installed = await runCli(['certs', '--install-ca'], { env: caEnv.env });
   assert.equal(installed.code, 0, installed.stderr);

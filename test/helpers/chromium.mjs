@@ -4,19 +4,6 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { killProcessTree, newRunMarker } from './process-tree.mjs';
-import { findRealClients } from './real-clients.mjs';
-
-export { findOnPath } from './real-clients.mjs';
-
-/**
- * Resolves { chromium, certutil, installed: false } when both are on PATH, else
- * { skip: 'why, and the Debian packages to install' } (throws where CI requires them).
- * Kept for tests written against the earlier helper, which installed them here.
- */
-export async function ensureChromium() {
-  const found = findRealClients(['chromium', 'certutil']);
-  return found.missing ? { skip: found.missing } : { ...found, installed: false };
-}
 
 /** The flags every run uses: headless, no sandbox (CI runs as root), and no network of its own. */
 export function chromiumFlags(userDataDir) {

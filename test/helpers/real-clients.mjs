@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /** The full path of `command` on PATH, or undefined. */
-export function findOnPath(command, path = process.env.PATH ?? '') {
+function findOnPath(command, path = process.env.PATH ?? '') {
   for (const dir of path.split(delimiter)) {
     if (dir && existsSync(join(dir, command))) return join(dir, command);
   }

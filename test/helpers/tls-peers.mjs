@@ -1,19 +1,12 @@
 // Real TLS peers for certificate tests: an HTTP/2 secure server on a port from the OS
 // (optionally requiring client certificates), Node's http2 client, curl and openssl, each
 // bounded in time and stopped when the test ends.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http2 from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-
-export const hasCurlHttp2 = (() => {
-  const probe = spawnSync('curl', ['--version'], { encoding: 'utf8' });
-  return probe.status === 0 && /HTTP2/.test(probe.stdout);
-})();
-
-export const hasOpenssl = spawnSync('openssl', ['version'], { encoding: 'utf8' }).status === 0;
 
 /** Runs a command with a time bound; resolves { code, stdout, stderr } and never rejects. */
 export function run(command, args, { input, timeoutMs = 20_000 } = {}) {
