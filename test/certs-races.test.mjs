@@ -95,7 +95,7 @@ describe('certs: races (10 processes at once, many rounds)', { timeout: 1_800_00
 
   test('--force: the key and certificate on disk are one pair, printed by a winner; losers exit 2', async (t) => {
     const root = tempDir(t);
-    const tally = { rounds: 0, mismatchedPairs: 0, unprintedOnDisk: 0, badLosers: 0, winners: 0 };
+    const tally = { rounds: 0, mismatchedPairs: 0, unprintedOnDisk: 0, badLosers: 0, winners: 0, badLoserOutput: [] };
     for (let round = 0; round < ROUNDS; round++) {
       const dir = join(root, `r${round}`);
       mkdirSync(dir);
@@ -106,7 +106,9 @@ describe('certs: races (10 processes at once, many rounds)', { timeout: 1_800_00
       tally.winners += winners.length;
       if (!disk.matches) tally.mismatchedPairs++;
       if (!winners.some((result) => result.json.fingerprintSha256 === disk.fingerprint)) tally.unprintedOnDisk++;
-      if (!results.every((result) => result.code === 0 || (result.code === 2 && /changed while/.test(result.stderr)))) tally.badLosers++;
+      const bad = results.filter((result) => !(result.code === 0 || (result.code === 2 && /changed while/.test(result.stderr))));
+      if (bad.length > 0) tally.badLosers++;
+      tally.badLoserOutput.push(...bad.map((result) => `exit ${result.code}: ${result.stderr.trim()}`));
       assert.deepEqual(leftovers(dir), [], 'no temporary or lock file left');
     }
     t.diagnostic(JSON.stringify(tally));

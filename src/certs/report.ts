@@ -4,18 +4,13 @@ import { paint } from '../style.js';
 import type { CheckResult } from './check.js';
 import type { CertificateSummary } from './generate.js';
 import type { InstallCaResult } from './install-ca.js';
+import { nodeTrust } from './write.js';
 
 /** The two ways to make Node trust a self-signed certificate. */
-export function nodeTrustLines(certPath: string): { caOption: string; environment: string } {
-  return {
-    caOption: `http2.connect(url, { ca: fs.readFileSync(${JSON.stringify(certPath)}) })`,
-    environment: `NODE_EXTRA_CA_CERTS=${shellQuote(certPath)} node your-client.js`,
-  };
-}
 
 export function formatGenerated(summary: CertificateSummary): string {
   // With a CA, clients trust the CA certificate, not the leaf.
-  const trust = nodeTrustLines(summary.ca?.certPath ?? summary.certPath);
+  const trust = nodeTrust(summary.ca?.certPath ?? summary.certPath);
   const ca = summary.ca;
   const names = summary.hosts.map((host) => host.value).join(', ');
   const client = summary.kind === 'client';
