@@ -64,4 +64,6 @@ const ecdsa = [];
 for (let i = 0; i < 3; i++) await createCertificate({ hosts, keyType: 'ecdsa' });
 for (let i = 0; i < runs * 5; i++) ecdsa.push(await time(() => createCertificate({ hosts, keyType: 'ecdsa' })));
 const ecdsaMedian = median(ecdsa);
-console.log(`createCertificate() ECDSA P-256: median ${ecdsaMedian.toFixed(2)} ms over ${ecdsa.length} calls (goal < 5 ms, ${ecdsaMedian < 5 ? 'within goal' : 'OVER GOAL'})`);
+console.log(
+  `createCertificate() ECDSA P-256: median ${ecdsaMedian.toFixed(2)} ms over ${ecdsa.length} calls (goal < 5 ms, ${ecdsaMedian < 5 ? 'within goal' : 'OVER GOAL'})`,
+);

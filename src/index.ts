@@ -15,15 +15,14 @@
 import type { CheckResult } from './certs/check.js';
 import type { CreateCertificateOptions, CreatedCertificate } from './certs/create.js';
 import type { CertsResult, WriteCertificatesOptions } from './certs/write.js';
+import { usageError } from './errors.js';
 import type { InitResult } from './init/index.js';
 import type { VerifyResult } from './verify/index.js';
 
-import { usageError } from './errors.js';
-
-export { CliError as H2SetupError, ExitCode } from './errors.js';
 export type { CheckResult, Problem, ProblemCode } from './certs/check.js';
 export type { CreateCertificateOptions, CreatedCertificate } from './certs/create.js';
 export type { CertsResult, WriteCertificatesOptions } from './certs/write.js';
+export { CliError as H2SetupError, ExitCode } from './errors.js';
 export type { InitResult, InitVerdict } from './init/index.js';
 export type { FailureKind, TimelineEntry, TutorialLine, VerifyResult } from './verify/index.js';
 
@@ -100,7 +99,8 @@ export interface InitOptions {
 
 /** `h2-setup init`: scaffolds the tutorial project and returns its --json document. Never prompts. */
 export async function init(options: InitOptions = {}): Promise<InitResult> {
-  if (options.tls && options.h2c) throw usageError("option 'tls' cannot be used with option 'h2c'", 'choose one transport: tls (createSecureServer) or h2c (plaintext)');
+  if (options.tls && options.h2c)
+    throw usageError("option 'tls' cannot be used with option 'h2c'", 'choose one transport: tls (createSecureServer) or h2c (plaintext)');
   const { init: scaffold } = await import('./init/index.js');
   return scaffold({
     dir: options.dir,

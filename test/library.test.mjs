@@ -34,7 +34,10 @@ describe('the packed library, installed into a fresh project', { timeout: 600_00
     const packDir = tempDir({ after: (fn) => dirs.push(fn) }, 'h2-setup-pack-');
     const packed = await runCommand('npm', ['pack', '--silent', '--pack-destination', packDir], { cwd: repoRoot, timeoutMs: 120_000 });
     assert.equal(packed.code, 0, packed.stderr);
-    const tarball = join(packDir, readdirSync(packDir).find((name) => name.endsWith('.tgz')));
+    const tarball = join(
+      packDir,
+      readdirSync(packDir).find((name) => name.endsWith('.tgz')),
+    );
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
     const installed = await runCommand(
       'npm',
@@ -91,20 +94,20 @@ describe('the packed library, installed into a fresh project', { timeout: 600_00
     mkdirSync(work);
     const documents = await runInConsumer(`
       import { writeCertificates, checkCertificates, init, verify } from 'h2-setup';
-      const written = await writeCertificates({ outDir: 'work/lib-pair', hosts: ['localhost'], days: 30 });
+      const written = await writeCertificates({ outDir: 'work/lib-pair', hosts: ['localhost'], days: 90 });
       const checked = await checkCertificates({ outDir: 'work/lib-pair', hosts: ['localhost'] });
       const made = await init({ dir: 'work/lib-demo', template: 'example-2', tls: true, yes: true });
       const verified = await verify('work/lib-demo', { timeoutMs: 20000 });
       console.log(JSON.stringify({ written, checked, made, verified }));
     `);
     assert.equal(statSync(join(work, 'lib-pair', 'private-key.pem')).mode & 0o777, 0o600);
-    assert.equal(documents.written.days, 30);
+    assert.equal(documents.written.days, 90);
     assert.equal(documents.checked.ok, true, JSON.stringify(documents.checked.problems));
     assert.equal(documents.made.verify.passed, true, JSON.stringify(documents.made.verify));
     assert.equal(documents.verified.passed, true, documents.verified.reason);
 
     // The CLI's --json documents have exactly the same fields.
-    const cliWritten = await runCli(['certs', '--out-dir', join(work, 'cli-pair'), '--host', 'localhost', '--days', '30', '--json']);
+    const cliWritten = await runCli(['certs', '--out-dir', join(work, 'cli-pair'), '--host', 'localhost', '--days', '90', '--json']);
     assert.equal(cliWritten.code, 0, cliWritten.stderr);
     assert.deepEqual(Object.keys(JSON.parse(cliWritten.stdout)).sort(), Object.keys(documents.written).sort());
     const cliChecked = await runCli(['certs', '--check', '--out-dir', join(work, 'cli-pair'), '--host', 'localhost', '--json']);
@@ -146,7 +149,10 @@ describe('the packed library, installed into a fresh project', { timeout: 600_00
   test("a strict TypeScript consumer type-checks against the package's own types", async () => {
     writeFileSync(
       join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, types: ['node'] }, files: ['consumer.ts'] }),
+      JSON.stringify({
+        compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, types: ['node'] },
+        files: ['consumer.ts'],
+      }),
     );
     writeFileSync(
       join(project, 'consumer.ts'),
