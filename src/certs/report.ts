@@ -1,5 +1,4 @@
 import { displayPath } from '../paths.js';
-import { shellQuote } from '../shell-quote.js';
 import { paint } from '../style.js';
 import type { CheckResult } from './check.js';
 import type { CertificateSummary } from './generate.js';
