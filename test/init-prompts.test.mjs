@@ -26,7 +26,7 @@ const stripAnsi = (text) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
  * when `text` appears in the (ANSI-stripped) output after the previous step's
  * match, `keys` are typed. Resolves with { code, output, unmatched }.
  */
-function runOnPty(args, { cwd, steps = [], env = {}, timeoutMs = 30_000 }) {
+function runOnPty(args, { cwd, steps = [], env = {}, timeoutMs = 120_000 }) {
   const command = [process.execPath, cliPath, ...args].map(shellQuote).join(' ');
   const [program, programArgs] = ptyWrapper(command);
   return new Promise((resolve, reject) => {
