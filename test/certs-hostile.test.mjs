@@ -23,7 +23,7 @@ describe('certs --check reads only regular files of bounded size', { timeout: 18
     const cert = join(dir, 'public-cert.pem');
     execFileSync('rm', [cert]);
     execFileSync('mkfifo', [cert]);
-    const result = await runCli(['certs', '--check', '--out-dir', dir], { timeoutMs: 20_000 });
+    const result = await runCli(['certs', '--check', '--out-dir', dir], { timeoutMs: 120_000 });
     assert.equal(result.code, 1);
     assert.match(result.stdout, /cannot read the certificate .*: it is a FIFO \(named pipe\), not a regular file/);
   });
@@ -33,7 +33,7 @@ describe('certs --check reads only regular files of bounded size', { timeout: 18
     writeCustomPair(dir);
     execFileSync('rm', [join(dir, 'private-key.pem')]);
     symlinkSync('/dev/zero', join(dir, 'private-key.pem'));
-    const result = await runCli(['certs', '--check', '--out-dir', dir], { timeoutMs: 20_000 });
+    const result = await runCli(['certs', '--check', '--out-dir', dir], { timeoutMs: 120_000 });
     assert.equal(result.code, 1);
     assert.match(result.stdout, /cannot read the private key .*: it is a device, not a regular file/);
   });
@@ -42,7 +42,7 @@ describe('certs --check reads only regular files of bounded size', { timeout: 18
     const dir = tempDir(t);
     writeCustomPair(dir);
     writeFileSync(join(dir, 'public-cert.pem'), Buffer.alloc(2 * 1024 * 1024, 'A'));
-    const result = await runCli(['certs', '--check', '--out-dir', dir], { timeoutMs: 20_000 });
+    const result = await runCli(['certs', '--check', '--out-dir', dir], { timeoutMs: 120_000 });
     assert.equal(result.code, 1);
     assert.match(result.stdout, /it is 2097152 bytes, more than the 1048576/);
   });

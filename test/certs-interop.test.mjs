@@ -14,7 +14,7 @@ import { realClients } from './helpers/real-clients.mjs';
 /** Runs curl (the path realClients found) with a time bound; never rejects. */
 function curl(path, args) {
   return new Promise((resolve) => {
-    execFile(path, ['--silent', '--show-error', '--max-time', '10', ...args], { encoding: 'utf8', timeout: 15_000 }, (error, stdout, stderr) =>
+    execFile(path, ['--silent', '--show-error', '--max-time', '60', ...args], { encoding: 'utf8', timeout: 90_000 }, (error, stdout, stderr) =>
       resolve({ code: error ? (error.code ?? 1) : 0, stdout, stderr }),
     );
   });

@@ -14,7 +14,7 @@ function runOnPty(args, { cwd, env }) {
   return runLineOnPty(command, { cwd, env: { TERM: 'xterm', ...env } });
 }
 
-test('certs --check on a terminal: the problems in red, the fixes in cyan', { skip: noPty, timeout: 40_000 }, async (t) => {
+test('certs --check on a terminal: the problems in red, the fixes in cyan', { skip: noPty, timeout: 120_000 }, async (t) => {
   const cwd = tempDir(t);
   const env = { NO_COLOR: '' };
   const { code, output } = await runOnPty(['certs', '--check'], { cwd, env });
@@ -23,7 +23,7 @@ test('certs --check on a terminal: the problems in red, the fixes in cyan', { sk
   assert.ok(output.includes(`fix: ${ESC}36mrun`), output);
 });
 
-test('NO_COLOR turns colour off on a terminal', { skip: noPty, timeout: 40_000 }, async (t) => {
+test('NO_COLOR turns colour off on a terminal', { skip: noPty, timeout: 120_000 }, async (t) => {
   const cwd = tempDir(t);
   const { code, output } = await runOnPty(['certs', '--check'], { cwd, env: { NO_COLOR: '1' } });
   assert.equal(code, 1, output);
@@ -31,7 +31,7 @@ test('NO_COLOR turns colour off on a terminal', { skip: noPty, timeout: 40_000 }
   assert.ok(!output.includes(ESC), output);
 });
 
-test('no colour into a pipe, even without NO_COLOR', { timeout: 40_000 }, async (t) => {
+test('no colour into a pipe, even without NO_COLOR', { timeout: 120_000 }, async (t) => {
   const cwd = tempDir(t);
   const result = await runCli(['certs', '--check'], { cwd, env: { NO_COLOR: '', FORCE_COLOR: '1' } });
   assert.equal(result.code, 1, result.stderr);

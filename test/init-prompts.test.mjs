@@ -26,7 +26,7 @@ const stripAnsi = (text) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
  * when `text` appears in the (ANSI-stripped) output after the previous step's
  * match, `keys` are typed. Resolves with { code, output, unmatched }.
  */
-function runOnPty(args, { cwd, steps = [], env = {}, timeoutMs = 30_000 }) {
+function runOnPty(args, { cwd, steps = [], env = {}, timeoutMs = 120_000 }) {
   const command = [process.execPath, cliPath, ...args].map(shellQuote).join(' ');
   const [program, programArgs] = ptyWrapper(command);
   return new Promise((resolve, reject) => {
@@ -170,11 +170,11 @@ for (const [label, at] of [
 test('CI set, or --yes: never prompts, even at a terminal', async (t) => {
   const cwd = tempDir(t);
   // runOnPty always clears CI, so CI=true is set inside the pty's shell line instead.
-  const yes = await runOnPty(['init', 'with-yes', '--yes', '--no-verify'], { cwd, timeoutMs: 20_000 });
+  const yes = await runOnPty(['init', 'with-yes', '--yes', '--no-verify'], { cwd, timeoutMs: 120_000 });
   assert.equal(yes.code, 0, yes.output);
   assert.ok(!yes.output.includes('?'), yes.output);
   const command = `CI=true ${[process.execPath, cliPath, 'init', 'in-ci', '--no-verify'].map(shellQuote).join(' ')}`;
-  const ran = await runLineOnPty(command, { cwd, env: { NO_COLOR: '1' }, timeoutMs: 20_000 });
+  const ran = await runLineOnPty(command, { cwd, env: { NO_COLOR: '1' }, timeoutMs: 120_000 });
   const ci = { code: ran.code, output: stripAnsi(ran.output) };
   assert.equal(ci.code, 0, ci.output);
   assert.ok(!ci.output.includes('? Project directory'), ci.output);

@@ -43,7 +43,7 @@ function bundle({ keyType = 'ecdsa', withCa = true, password = PASSWORD, friendl
 }
 
 test('openssl pkcs12 (OpenSSL 3, no -legacy) opens the bundle with the password: AES-256-CBC, PBKDF2-HMAC-SHA256, SHA-256 MAC', {
-  timeout: 30_000,
+  timeout: 120_000,
 }, async (t) => {
   if (!realClients(t, ['openssl'])) return;
   const made = bundle();
@@ -62,7 +62,7 @@ test('openssl pkcs12 (OpenSSL 3, no -legacy) opens the bundle with the password:
   assert.deepEqual(createPrivateKey(keyPem).export({ type: 'pkcs8', format: 'der' }), made.privateKey.export({ type: 'pkcs8', format: 'der' }));
 });
 
-test('openssl pkcs12 refuses the bundle with a wrong password or none', { timeout: 30_000 }, async (t) => {
+test('openssl pkcs12 refuses the bundle with a wrong password or none', { timeout: 120_000 }, async (t) => {
   if (!realClients(t, ['openssl'])) return;
   const made = bundle();
   for (const password of ['wrong', '']) {
@@ -80,7 +80,7 @@ test("Node's tls.createSecureContext({ pfx, passphrase }) opens it with the pass
   assert.throws(() => tls.createSecureContext({ pfx: made.p12, passphrase: 'correct horse 8' }), /mac verify failure/);
 });
 
-test('an http2 server started from the bundle alone serves h2 to a client that trusts the CA', { timeout: 30_000 }, async (t) => {
+test('an http2 server started from the bundle alone serves h2 to a client that trusts the CA', { timeout: 120_000 }, async (t) => {
   const made = bundle();
   const { port } = await startH2Server(t, { pfx: made.p12, passphrase: PASSWORD });
   const answer = await h2Get(`https://localhost:${port}/`, { ca: ca.certPem });
@@ -89,7 +89,7 @@ test('an http2 server started from the bundle alone serves h2 to a client that t
   assert.equal(answer.peerCertificate.asn1Curve, 'prime256v1');
 });
 
-test('a password outside ASCII works with OpenSSL and Node (UTF-8 for PBES2, BMPString for the MAC)', { timeout: 30_000 }, async (t) => {
+test('a password outside ASCII works with OpenSSL and Node (UTF-8 for PBES2, BMPString for the MAC)', { timeout: 120_000 }, async (t) => {
   if (!realClients(t, ['openssl'])) return;
   const password = 'pässwörd 🔑';
   const made = bundle({ password });
@@ -103,15 +103,15 @@ test('a password outside ASCII works with OpenSSL and Node (UTF-8 for PBES2, BMP
 
 test("Java's keytool lists the key entry with its chain, and refuses a wrong password", {
   skip: hasKeytool ? false : 'keytool (Java) is not installed',
-  timeout: 60_000,
+  timeout: 180_000,
 }, async () => {
   const made = bundle();
-  const listed = await run('keytool', ['-list', '-v', '-storetype', 'PKCS12', '-keystore', made.path, '-storepass', PASSWORD], { timeoutMs: 45_000 });
+  const listed = await run('keytool', ['-list', '-v', '-storetype', 'PKCS12', '-keystore', made.path, '-storepass', PASSWORD], { timeoutMs: 120_000 });
   assert.equal(listed.code, 0, `${listed.stdout}${listed.stderr}`);
   assert.match(listed.stdout, /Alias name: h2-setup localhost/);
   assert.match(listed.stdout, /Entry type: PrivateKeyEntry/);
   assert.match(listed.stdout, /Certificate chain length: 2/);
-  const refused = await run('keytool', ['-list', '-storetype', 'PKCS12', '-keystore', made.path, '-storepass', 'wrong-password'], { timeoutMs: 45_000 });
+  const refused = await run('keytool', ['-list', '-storetype', 'PKCS12', '-keystore', made.path, '-storepass', 'wrong-password'], { timeoutMs: 120_000 });
   assert.notEqual(refused.code, 0);
   assert.match(`${refused.stdout}${refused.stderr}`, /password was incorrect/);
 });

@@ -127,7 +127,7 @@ describe('the README documents what npm start prints, on each Node line', { time
         const dir = join(root, name);
         const readme = readFileSync(join(dir, 'README.md'), 'utf8');
         const env = envFor(line.node, { PORT: String(await freePort()) });
-        const version = (await run('node', ['--version'], { cwd: dir, env, timeoutMs: 30_000 })).stdout.trim();
+        const version = (await run('node', ['--version'], { cwd: dir, env, timeoutMs: 120_000 })).stdout.trim();
         const major = Number(version.match(/^v(\d+)/)?.[1]);
         assert.ok(major >= 20, `node on PATH is ${version}`);
 

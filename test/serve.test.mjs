@@ -104,7 +104,7 @@ describe('npm run serve: the browser demo', { timeout: 15 * 60_000 }, () => {
       t.after(() => client.destroy());
       client.on('error', (error) => t.diagnostic(`client: ${error.code} ${error.message}`)); // the server going away at Ctrl-C is expected
       client.on('close', () => t.diagnostic('client session closed'));
-      await server.waitFor(new RegExp(`(?:[\\s\\S]*? session #\\d+ opened ){${openedBefore + 1}}`), 10_000);
+      await server.waitFor(new RegExp(`(?:[\\s\\S]*? session #\\d+ opened ){${openedBefore + 1}}`), 60_000);
 
       // Ctrl-C, as a terminal sends it (to the whole group: npm, tsx and node).
       const stopped = await server.stop('SIGINT');

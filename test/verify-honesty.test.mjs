@@ -20,7 +20,7 @@ async function waitUntilGone(pid, ms = 3000) {
   return !isAlive(pid);
 }
 
-describe('verify is judged by what Node did', { timeout: 120_000 }, () => {
+describe('verify is judged by what Node did', { timeout: 300_000 }, () => {
   test("a program that emits 'close' on a live session itself does not pass", async (t) => {
     const dir = program(
       t,
@@ -88,8 +88,10 @@ setInterval(() => {}, 1000);
     const dir = tempDir(t, 'h2-setup-verify-honesty-');
     cpSync(join(fixtures, 'until-interrupted'), dir, { recursive: true });
     const markerFile = join(tmp, 'program-is-running');
-    // H2_SETUP_CACHE_DIR='': nothing of verify's may be left in TMPDIR either.
-    const child = spawn(process.execPath, [cliPath, 'verify', dir, '--timeout', '30000'], {
+    // H2_SETUP_CACHE_DIR='' (no cache at all, Node's compile cache included): nothing of
+    // verify's may be left in TMPDIR either. The long --timeout costs nothing (the test
+    // interrupts as soon as the program runs) and holds however slowly a busy machine starts it.
+    const child = spawn(process.execPath, [cliPath, 'verify', dir, '--timeout', '120000'], {
       env: { ...process.env, ...verifyEnv, H2_SETUP_CACHE_DIR: '', TMPDIR: tmp, MARKER_FILE: markerFile },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -97,7 +99,7 @@ setInterval(() => {}, 1000);
     const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
     // Interrupt only once the program surely runs: it writes its pid first thing.
     let programPid = 0;
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 90_000;
     while (!programPid && Date.now() < deadline) {
       try {
         programPid = Number(readFileSync(markerFile, 'utf8'));
@@ -111,11 +113,6 @@ setInterval(() => {}, 1000);
     const { signal } = await exited;
     assert.equal(signal, 'SIGINT');
     assert.equal(await waitUntilGone(programPid), true, 'program left behind');
-    // (On Node 22+, Node's own compile cache, which the launcher turns on, lives in TMPDIR by design.)
-    assert.deepEqual(
-      readdirSync(tmp).filter((name) => name.startsWith('h2-setup')),
-      [],
-      'no temporary directory of verify left',
-    );
+    assert.deepEqual(readdirSync(tmp), ['program-is-running'], "nothing of verify left in TMPDIR, only the program's marker");
   });
 });

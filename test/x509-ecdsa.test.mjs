@@ -47,7 +47,7 @@ function makePair({ kind = 'server', keyType = 'ecdsa', hosts = ['localhost', '1
   return { keyPath, certPath, keyPem, certPem: leaf.certPem, leaf, privateKey };
 }
 
-test('a self-signed ECDSA P-256 leaf reads as such in openssl x509 -text and verifies against itself', { timeout: 30_000 }, async (t) => {
+test('a self-signed ECDSA P-256 leaf reads as such in openssl x509 -text and verifies against itself', { timeout: 120_000 }, async (t) => {
   if (!realClients(t, ['openssl'])) return;
   const pair = makePair();
   assert.equal(pair.leaf.signatureAlgorithm, 'ecdsa-with-SHA256');
@@ -70,7 +70,7 @@ test('a self-signed ECDSA P-256 leaf reads as such in openssl x509 -text and ver
 });
 
 test('an ECDSA leaf signed by the local CA verifies with openssl verify -purpose sslserver, and names the CA', {
-  timeout: 30_000,
+  timeout: 120_000,
 }, async (t) => {
   if (!realClients(t, ['openssl'])) return;
   const pair = makePair({ signedByCa: true, hosts: ['app.test', '*.app.test', '10.1.2.3'] });
@@ -87,7 +87,7 @@ test('an ECDSA leaf signed by the local CA verifies with openssl verify -purpose
 });
 
 test('curl --http2 speaks h2 to a Node http2 server with the self-signed ECDSA pair', {
-  timeout: 30_000,
+  timeout: 120_000,
 }, async (t) => {
   if (!realClients(t, ['curl'])) return;
   const pair = makePair();
@@ -111,7 +111,7 @@ test('curl --http2 speaks h2 to a Node http2 server with the self-signed ECDSA p
   assert.equal(untrusted.code, 60, `curl without --cacert: ${untrusted.stderr}`);
 });
 
-test("Node's TLS accepts the CA-signed ECDSA pair and negotiates with the P-256 key", { timeout: 30_000 }, async (t) => {
+test("Node's TLS accepts the CA-signed ECDSA pair and negotiates with the P-256 key", { timeout: 120_000 }, async (t) => {
   const pair = makePair({ signedByCa: true });
   const { port } = await startH2Server(t, { key: pair.keyPem, cert: pair.certPem });
   const result = await h2Get(`https://localhost:${port}/`, { ca: ca.certPem });
@@ -125,7 +125,7 @@ test("Node's TLS accepts the CA-signed ECDSA pair and negotiates with the P-256 
 
 for (const keyType of ['ecdsa', 'rsa']) {
   test(`a ${keyType.toUpperCase()} client certificate: clientAuth only, accepted by an http2 server that requires one, and a client without one is refused`, {
-    timeout: 60_000,
+    timeout: 180_000,
   }, async (t) => {
     if (!realClients(t, ['openssl'])) return;
     const server = makePair({ signedByCa: true });
@@ -165,7 +165,7 @@ test('a client certificate is named after the user and machine by default', () =
   assert.equal(new X509Certificate(client.certPem).subjectAltName, undefined);
 });
 
-test('the builder signs RSA leaves too (one code path for every key type)', { timeout: 30_000 }, async (t) => {
+test('the builder signs RSA leaves too (one code path for every key type)', { timeout: 120_000 }, async (t) => {
   if (!realClients(t, ['openssl'])) return;
   const pair = makePair({ keyType: 'rsa', signedByCa: true });
   assert.equal(pair.leaf.signatureAlgorithm, 'sha256WithRSAEncryption');

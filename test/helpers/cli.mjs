@@ -19,7 +19,7 @@ export const cliPath = join(repoRoot, 'bin', 'h2-setup.cjs');
  * its scripts, certutil) are killed, and the promise then rejects, so a hung child fails
  * the test instead of hanging the suite or leaving processes behind.
  */
-export function runCommand(command, args, { cwd = repoRoot, env = {}, timeoutMs = 30_000, input, signal, label = `${command} ${args.join(' ')}` } = {}) {
+export function runCommand(command, args, { cwd = repoRoot, env = {}, timeoutMs = 120_000, input, signal, label = `${command} ${args.join(' ')}` } = {}) {
   return new Promise((resolve, reject) => {
     const marker = newRunMarker();
     const child = spawn(command, args, {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 
 /** Runs a command with a time bound; resolves { code, stdout, stderr } and never rejects. */
-export function run(command, args, { input, timeoutMs = 20_000 } = {}) {
+export function run(command, args, { input, timeoutMs = 120_000 } = {}) {
   return new Promise((resolve) => {
     const child = execFile(command, args, { encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' }, (error, stdout, stderr) =>
       resolve({
@@ -65,7 +65,7 @@ export async function startH2Server(t, tlsOptions) {
  * One GET with Node's http2 client (default certificate and host name checks). Resolves
  * { body, peerCertificate } or { error } — never rejects, and gives up after `timeoutMs`.
  */
-export function h2Get(url, tlsOptions = {}, timeoutMs = 10_000) {
+export function h2Get(url, tlsOptions = {}, timeoutMs = 60_000) {
   return new Promise((resolve) => {
     let settled = false;
     let session;
