@@ -420,7 +420,7 @@ function reportPeerCertificate(session: Emitter, id: number): void {
   try {
     const socket = session.socket as { getPeerCertificate?: () => Record<string, any> | null; authorized?: boolean } | undefined;
     const peer = typeof socket?.getPeerCertificate === 'function' ? socket.getPeerCertificate() : null;
-    if (!peer || !peer.subject) return;
+    if (!peer?.subject) return;
     const name = (dn: Record<string, unknown> | undefined): string =>
       dn
         ? Object.entries(dn)
