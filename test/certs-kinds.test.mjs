@@ -257,3 +257,38 @@ test("createCertificate (library): PEM text for an ECDSA server pair and a CA-si
   assert.equal(bits, '--bits is for RSA keys; an ECDSA key is P-256');
   assert.deepEqual(readdirSync(cwd), [], 'createCertificate writes nothing');
 });
+
+test("verify: a mutual-TLS program's timeline shows the client's certificate (subject) on the server session, and 'close' is still judged", async (t) => {
+  const { env } = isolatedCaEnv(t);
+  const dir = tempDir(t);
+  assert.equal((await certs(t, ['--ca'], { env, dir })).code, 0);
+  const client = await certs(t, ['--client', '--force', '--json'], { env, dir });
+  assert.equal(client.code, 0, client.stderr);
+  writeFileSync(
+    join(dir, 'mtls.mjs'),
+    `import http2 from 'node:http2';
+import fs from 'node:fs';
+const read = (file) => fs.readFileSync(new URL(file, import.meta.url));
+const server = http2.createSecureServer({ key: read('private-key.pem'), cert: read('public-cert.pem'), ca: read('ca-cert.pem'), requestCert: true, rejectUnauthorized: true });
+server.on('session', (session) => session.on('close', () => { console.log('session closed'); server.close(); }));
+server.on('stream', (stream) => { stream.respond({ ':status': 200 }); stream.end('hi'); });
+server.listen(0, () => {
+  const session = http2.connect('https://localhost:' + server.address().port, { ca: read('ca-cert.pem'), key: read('client-key.pem'), cert: read('client-cert.pem') });
+  const request = session.request({ ':path': '/' });
+  request.resume();
+  request.on('end', () => session.close());
+});
+`,
+  );
+  const verified = await runCli(['verify', dir, '--entry', 'mtls.mjs', '--json'], { env, timeoutMs: 90_000 });
+  assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+  const report = JSON.parse(verified.stdout);
+  assert.equal(report.passed, true);
+  const peer = report.timeline.find((event) => event.type === 'peer-certificate');
+  assert.ok(peer, 'a peer-certificate event');
+  assert.equal(peer.side, 'server');
+  assert.equal(peer.authorized, true);
+  assert.match(peer.subject, new RegExp(`CN=${client.json.commonName}`));
+  const text = await runCli(['verify', dir, '--entry', 'mtls.mjs'], { env, timeoutMs: 90_000 });
+  assert.match(text.stdout, /server session #\d+: the client presented a certificate for CN=/);
+});
