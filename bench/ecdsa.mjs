@@ -3,7 +3,8 @@
 // Three arms, alternated run by run (NODE_EXTRA_CA_CERTS unset in all, see lib.mjs):
 //   (a) `node -e 0`, the floor any Node CLI stands on;
 //   (b) a small script that makes the ECDSA pair with dist/certs/ and writes it;
-//   (c) `openssl req -x509 -newkey ec` making the same pair.
+//   (c) the real CLI, `h2-setup certs --key-type ecdsa`;
+//   (d) `openssl req -x509 -newkey ec` making the same pair.
 // It also measures what loading node-forge costs whole vs its ASN.1 codec alone.
 // Usage: node bench/ecdsa.mjs [runs]   (npm run build first)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { median, timeOnce } from './lib.mjs';
 
 const runs = Number(process.argv[2] ?? 40);
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const cli = fileURLToPath(new URL('../bin/h2-setup.cjs', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'h2-setup-bench-ecdsa-'));
 const script = join(work, 'make-ecdsa-pair.mjs');
 writeFileSync(
@@ -35,6 +37,7 @@ writeFilesAtomically([
 const arms = {
   'node -e 0': () => timeOnce(process.execPath, ['-e', '0']),
   'h2-setup ECDSA pair (dist/certs)': (i) => timeOnce(process.execPath, [script, join(work, `h2-${i}`)]),
+  'h2-setup certs --key-type ecdsa': (i) => timeOnce(process.execPath, [cli, 'certs', '--key-type', 'ecdsa', '--out-dir', join(work, `cli-${i}`)]),
   'openssl req -x509 -newkey ec': (i) =>
     timeOnce('openssl', [
       'req',
@@ -83,6 +86,9 @@ try {
   const ratio = (a, b) => (m[a] / m[b]).toFixed(2);
   const vsNode = m['h2-setup ECDSA pair (dist/certs)'] / m['node -e 0'];
   console.log(`ECDSA pair vs node -e 0: ${vsNode.toFixed(2)}x (goal <= 2.5, ${vsNode <= 2.5 ? 'within goal' : 'OVER GOAL'})`);
+  const cliVsNode = m['h2-setup certs --key-type ecdsa'] / m['node -e 0'];
+  console.log(`h2-setup certs --key-type ecdsa vs node -e 0: ${cliVsNode.toFixed(2)}x (goal <= 2.5, ${cliVsNode <= 2.5 ? 'within goal' : 'OVER GOAL'})`);
+  console.log(`h2-setup certs --key-type ecdsa vs openssl req -x509 -newkey ec: ${ratio('h2-setup certs --key-type ecdsa', 'openssl req -x509 -newkey ec')}x`);
   console.log(`ECDSA pair vs openssl req -x509 -newkey ec: ${ratio('h2-setup ECDSA pair (dist/certs)', 'openssl req -x509 -newkey ec')}x`);
   console.log(
     `node-forge whole vs node -e 0: ${ratio("require('node-forge') whole", 'node -e 0')}x; forge's asn1 alone: ${ratio("require('node-forge/lib/asn1')", 'node -e 0')}x`,

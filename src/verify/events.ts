@@ -24,6 +24,8 @@ export type ProbeEvent =
   | { type: 'server-closed'; t: number; server: number }
   | { type: 'session-opened'; t: number; session: number; side: Side; server: number | null; authority: string | null; alpn: string | null }
   | { type: 'session-connected'; t: number; session: number; side: Side; alpn: string | null }
+  /** Mutual TLS: the server session's peer (the client) presented a certificate. */
+  | { type: 'peer-certificate'; t: number; session: number; side: Side; subject: string; issuer: string | null; authorized: boolean }
   | { type: 'session-goaway'; t: number; session: number; side: Side; code: number }
   | { type: 'session-error'; t: number; session: number; side: Side; code: string | null; message: string }
   | {

@@ -324,6 +324,7 @@ function observeSession(session: Emitter, side: Side, server: number | null, aut
   let closed = false;
   let openStreams = 0;
   send({ type: 'session-opened', session: id, side, server, authority, alpn: typeof session.alpnProtocol === 'string' ? session.alpnProtocol : null });
+  if (side === 'server') reportPeerCertificate(session, id);
   // Only while Node's own emit('close') is running do the program's 'close' listeners count
   // as having run for a closed session (see emittedByHttp2Core).
   let nodeIsClosing = false;
@@ -411,6 +412,32 @@ function observeSession(session: Emitter, side: Side, server: number | null, aut
     }
   }
   trackListeners(session, { target: 'session', side, session: id, stream: null, server, closed: () => closed, closing: () => nodeIsClosing });
+}
+
+/** A server session exists once the TLS handshake is done, so with mutual TLS the client's
+ *  certificate can be read here: who it was (subject) and whether the server's CA vouched for it. */
+function reportPeerCertificate(session: Emitter, id: number): void {
+  try {
+    const socket = session.socket as { getPeerCertificate?: () => Record<string, any> | null; authorized?: boolean } | undefined;
+    const peer = typeof socket?.getPeerCertificate === 'function' ? socket.getPeerCertificate() : null;
+    if (!peer?.subject) return;
+    const name = (dn: Record<string, unknown> | undefined): string =>
+      dn
+        ? Object.entries(dn)
+            .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join('+') : String(value)}`)
+            .join(', ')
+        : '';
+    send({
+      type: 'peer-certificate',
+      session: id,
+      side: 'server',
+      subject: name(peer.subject),
+      issuer: name(peer.issuer) || null,
+      authorized: socket?.authorized === true,
+    });
+  } catch {
+    // observing must never break the program
+  }
 }
 
 function stringOrNull(value: unknown): string | null {

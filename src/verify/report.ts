@@ -34,6 +34,8 @@ export function describeEvent(entry: TimelineEntry): string | null {
       return `${sessionName(entry)} opened${entry.authority ? ` to ${entry.authority}` : ''}${entry.alpn ? `, ALPN ${entry.alpn}` : ''}`;
     case 'session-connected':
       return `${sessionName(entry)} connected, ALPN ${entry.alpn ?? 'none'}`;
+    case 'peer-certificate':
+      return `${sessionName(entry)}: the client presented a certificate for ${entry.subject}${entry.issuer ? ` issued by ${entry.issuer}` : ''}${entry.authorized ? '' : ' (not authorized)'}`;
     case 'session-goaway':
       return `${sessionName(entry)} received GOAWAY (code ${entry.code})`;
     case 'session-error':
