@@ -11,7 +11,7 @@ import { CA_CERT_BESIDE_PAIR } from './file-names.js';
 import { type Host, parseHosts } from './hosts.js';
 import { privateKeyToPem, publicKeyToPem, startRsaKeyGeneration } from './keys.js';
 import { loadOrCreateLocalCa } from './local-ca.js';
-import { leafCommonName } from './name-constraints.js';
+import { assertHostsPermittedByLocalCa, leafCommonName } from './name-constraints.js';
 import { CLOCK_SKEW_MS, DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, DEFAULT_OUT_DIR, type KeyBits, MAX_CERTIFICATE_BYTES, parseBits, parseDays } from './profile.js';
 import { buildSignedCertificate, loadForge, serverLeafExtensions } from './x509-builder.js';
 
@@ -97,7 +97,10 @@ export function planGeneration(options: GenerateOptions): GeneratePlan {
       );
     }
   }
-  if (options.ca) refuseCaRootInProject(outDir);
+  if (options.ca) {
+    refuseCaRootInProject(outDir);
+    assertHostsPermittedByLocalCa(hosts); // issue 12: a host the CA may not vouch for is refused before anything is made
+  }
   const targets = [keyPath, certPath, ...(caCertPath ? [caCertPath] : [])];
   return { hosts, days, bits, keyPath, certPath, caCertPath, outDir, seen: targets.map(identityOf) };
 }
