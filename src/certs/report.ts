@@ -4,6 +4,7 @@ import { paint } from '../style.js';
 import type { CaConstraintsReport, CheckResult } from './check.js';
 import type { CertificateSummary } from './generate.js';
 import type { InstallCaResult } from './install-ca.js';
+import type { RenewResult } from './renew.js';
 import type { TrustVerdict } from './trust-check.js';
 
 /** The two ways to make Node trust a self-signed certificate. */
@@ -122,4 +123,15 @@ export function formatInstallCa(result: InstallCaResult): string {
     lines.push(...trustLines('Which clients now trust the CA (asked each with a throwaway localhost leaf it signed):', result.trust));
   }
   return `${lines.join('\n')}\n`;
+}
+
+export function formatRenew(result: RenewResult): string {
+  if (result.action === 'unchanged' || !result.summary) {
+    return `Unchanged: ${displayPath(result.certPath)} with ${displayPath(result.keyPath)} passes --check's renewal checks (valid until ${result.notAfter ?? '?'}); nothing was written.\n`;
+  }
+  const why =
+    result.action === 'made'
+      ? [`Made: there was no pair at ${displayPath(result.certPath)}.`]
+      : ['Remade, because:', ...result.reasons.map((reason) => `  - ${reason.message}`)];
+  return `${why.join('\n')}\n${formatGenerated(result.summary)}`;
 }
