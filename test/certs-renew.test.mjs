@@ -149,13 +149,14 @@ describe('certs --renew', { timeout: 5 * 60_000 }, () => {
     assert.equal(made.code, 0, made.stderr);
     const project = join(root, 'demo');
     const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
-    assert.match(pkg.scripts.prestart, /certs --renew$/);
+    assert.match(pkg.scripts.prestart, /certs --renew 1>&2$/);
     assert.equal(pkg.scripts.preserve, pkg.scripts.prestart);
     assert.doesNotMatch(pkg.scripts.prestart, /npx/);
     const before = snapshot(project);
     const ran = await runCommand('sh', ['-c', pkg.scripts.prestart], { cwd: project, env, timeoutMs: 90_000 });
     assert.equal(ran.code, 0, ran.stderr);
-    assert.match(ran.stdout, /^Unchanged/);
+    assert.equal(ran.stdout, '', "stdout stays the tutorial's");
+    assert.match(ran.stderr, /^Unchanged/);
     assert.deepEqual(snapshot(project), before);
   });
 });
