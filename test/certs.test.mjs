@@ -215,7 +215,7 @@ describe('certs --check', { timeout: 180_000 }, () => {
     assert.equal((await runCli(['certs', '--check', '--out-dir', dir, '--host', 'localhost'])).code, 0);
   });
 
-  test('a pair that is not yet valid, or expires within 30 days', async (t) => {
+  test('a pair that is not yet valid, or is due for renewal (a third of its lifetime, at most 30 days, left)', async (t) => {
     const future = tempDir(t);
     writeCustomPair(future, { notBefore: new Date(Date.now() + 5 * 86400_000), notAfter: new Date(Date.now() + 60 * 86400_000) });
     const a = await runCli(['certs', '--check', '--out-dir', future, '--host', 'localhost', '--json']);
@@ -224,11 +224,15 @@ describe('certs --check', { timeout: 180_000 }, () => {
       JSON.parse(a.stdout).problems.map((p) => p.code),
       ['not-yet-valid'],
     );
+    // Issue 12: a 90-day certificate with 10 days left is due; a fresh --days 10 one is not.
     const soon = tempDir(t);
-    assert.equal((await runCli(['certs', '--out-dir', soon, '--days', '10'])).code, 0);
-    const b = await runCli(['certs', '--check', '--out-dir', soon]);
+    writeCustomPair(soon, { notBefore: new Date(Date.now() - 80 * 86400_000), notAfter: new Date(Date.now() + 10 * 86400_000) });
+    const b = await runCli(['certs', '--check', '--out-dir', soon, '--host', 'localhost']);
     assert.equal(b.code, 1);
     assert.match(b.stdout, /expires in 9 days/);
+    const fresh = tempDir(t);
+    assert.equal((await runCli(['certs', '--out-dir', fresh, '--days', '10'])).code, 0);
+    assert.equal((await runCli(['certs', '--check', '--out-dir', fresh])).code, 0);
   });
 
   test('a mismatched pair', async (t) => {

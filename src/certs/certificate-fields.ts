@@ -21,6 +21,8 @@ export interface CertificateFields {
   extendedKeyUsage?: string[];
   subjectKeyIdentifier?: Buffer;
   authorityKeyIdentifier?: Buffer;
+  /** nameConstraints as parsed ASN.1 (name-constraints.ts reads it); undefined when absent */
+  nameConstraints?: { critical: boolean; value: Asn1 };
 }
 
 export function readCertificateFields(der: Buffer): CertificateFields {
@@ -62,6 +64,9 @@ export function readCertificateFields(der: Buffer): CertificateFields {
     } else if (extnId === OID.authorityKeyIdentifier) {
       const keyId = children(value, 'authorityKeyIdentifier').find((item) => isTag(item, 0, true));
       if (keyId) fields.authorityKeyIdentifier = bytesOf(keyId, 'keyIdentifier');
+    } else if (extnId === OID.nameConstraints) {
+      const critical = parts.length === 3 && isTag(parts[1], Tag.BOOLEAN) && bytesOf(parts[1], 'critical')[0] !== 0;
+      fields.nameConstraints = { critical, value };
     }
   }
   return fields;

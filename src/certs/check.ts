@@ -7,7 +7,10 @@ import { type CertificateFields, type CertificatePurpose, certificatePurpose, re
 import { CA_CERT_BESIDE_PAIR, CA_CERT_FILE, CLIENT_CERT_FILE, DEFAULT_CERT_FILE, DEFAULT_KEY_FILE } from './file-names.js';
 import { DEFAULT_HOSTS, type Host, parseHost, parseHosts } from './hosts.js';
 import { describeKey, keyMatchesCertificate as keyBelongsToCertificate } from './key-description.js';
-import { DEFAULT_OUT_DIR, EXPIRY_WARNING_DAYS, MAX_CERTIFICATE_BYTES, MAX_DAYS } from './profile.js';
+import { readNameConstraints, subtreeText, unconstrainedCaNotice } from './name-constraints.js';
+import { DEFAULT_OUT_DIR, MAX_CERTIFICATE_BYTES, MAX_DAYS } from './profile.js';
+import { needsRenewal, renewalThresholdMs } from './renewal.js';
+import type { TrustVerdict } from './trust-check.js';
 
 export interface CheckOptions {
   outDir?: string;
@@ -17,6 +20,17 @@ export interface CheckOptions {
   hosts?: readonly string[];
   /** For tests and reproducible reports; defaults to now. */
   now?: Date;
+  /** Ask each client whether it trusts the pair (issue 12); default true. `--renew` skips it. */
+  trust?: boolean;
+}
+
+/** The local CA that signed the pair: whether it is name-constrained (issue 12), and what it permits. */
+export interface CaConstraintsReport {
+  constrained: boolean;
+  permitted: string[];
+  /** For an unconstrained CA: what that means, and how to replace it. */
+  detail?: string;
+  fix?: string;
 }
 
 export type ProblemCode =
@@ -70,6 +84,12 @@ export interface CheckResult {
     purpose: CertificatePurpose;
     fingerprintSha256: string;
   };
+  /** Present when a CA certificate that signed the pair was found. Informational: never a problem. */
+  caConstraints?: CaConstraintsReport;
+  /** Who trusts the pair, asked of each client (issue 12). Informational: never a problem, so
+   *  a self-signed pair still passes --check and --renew does not remake it on every run.
+   *  Empty when the key and certificate could not be read or do not match. */
+  trust?: TrustVerdict[];
 }
 
 /** The command every fix starts from; checkCertificates() adds the flags that remake this
@@ -180,10 +200,16 @@ const validNow: CertificateCheck = {
     if (notAfter.getTime() <= now.getTime()) return [problemOf('expired', `the certificate expired on ${notAfter.toISOString()}`, REGENERATE)];
     if (notBefore.getTime() > now.getTime())
       return [problemOf('not-yet-valid', `the certificate is not valid until ${notBefore.toISOString()} (check this machine's clock)`, REGENERATE)];
+    if (!needsRenewal(notBefore, notAfter, now)) return [];
     const daysLeft = Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
-    return daysLeft < EXPIRY_WARNING_DAYS
-      ? [problemOf('expiring-soon', `the certificate expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'}, on ${notAfter.toISOString()}`, REGENERATE)]
-      : [];
+    const dueDays = Math.round(renewalThresholdMs(notBefore, notAfter) / DAY_MS);
+    return [
+      problemOf(
+        'expiring-soon',
+        `the certificate expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'}, on ${notAfter.toISOString()} (renewal is due when less than a third of its lifetime, and at most 30 days, is left: ${dueDays} day${dueDays === 1 ? '' : 's'} for this one)`,
+        'run `h2-setup certs --renew` (or `h2-setup certs --force`) to make a new pair',
+      ),
+    ];
   },
 };
 
@@ -413,6 +439,7 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
   // signed the same way (a CA-signed pair stays CA-signed).
   const hostsToCover = [...subjectAltNameHosts(pair.san), ...(pair.client ? [] : hosts.map((host) => host.value))];
   const caSigned = pair.issuer.signedBy !== 'self-signed';
+  const trust = options.trust !== false && key && keyBelongsToCertificate(key, cert) ? await askClients(cert, key, pair.issuer) : [];
   return {
     ok: problems.length === 0,
     keyPath,
@@ -433,6 +460,8 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
       purpose,
       fingerprintSha256: cert.fingerprint256,
     },
+    ...(pair.issuer.ca ? { caConstraints: caConstraintsOf(pair.issuer.ca) } : {}),
+    ...(options.trust !== false ? { trust } : {}),
   };
 }
 
@@ -444,6 +473,26 @@ function readFields(cert: X509Certificate): CertificateFields | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Issue 12: a CA made before h2-setup constrained its CAs keeps working, and is reported as such. */
+export function caConstraintsOf(ca: X509Certificate): CaConstraintsReport {
+  let constraints: ReturnType<typeof readNameConstraints>;
+  try {
+    constraints = readNameConstraints(ca);
+  } catch {
+    constraints = undefined;
+  }
+  if (constraints) return { constrained: true, permitted: constraints.permitted.map(subtreeText) };
+  return { constrained: false, permitted: [], ...unconstrainedCaNotice(caRootDirectory()) };
+}
+
+/** The trust section: each client asked with the pair itself (trust-check.ts loads only here). */
+async function askClients(cert: X509Certificate, key: KeyObject, issuer: IssuerFinding): Promise<TrustVerdict[]> {
+  const { checkTrust } = await import('./trust-check.js');
+  const keyPem = key.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const caCertPath = issuer.ca ? issuer.signedBy : undefined;
+  return checkTrust(cert.toString(), keyPem, issuer.ca?.toString(), { caCertPath, caDirectory: caRootDirectory(), env: process.env });
 }
 
 function readCertificate(path: string): X509Certificate | undefined {

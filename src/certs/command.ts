@@ -27,6 +27,7 @@ export interface CertsFlags {
   p12?: boolean;
   force?: boolean;
   check?: boolean;
+  renew?: boolean;
   ca?: boolean;
   installCa?: boolean;
   uninstallCa?: boolean;
@@ -38,7 +39,7 @@ function collect(value: string, previous: string[] | undefined): string[] {
 }
 
 /** The flags that describe a new pair, which --install-ca and --uninstall-ca do not make. */
-const PAIR_FLAGS = ['outDir', 'host', 'days', 'bits', 'key', 'cert', 'force', 'ca', 'keyType', 'client', 'csr', 'p12'];
+const PAIR_FLAGS = ['outDir', 'host', 'days', 'bits', 'key', 'cert', 'force', 'ca', 'keyType', 'client', 'csr', 'p12', 'renew'];
 
 export function defineCertsCommand(program: Command): Command {
   return (
@@ -63,15 +64,16 @@ export function defineCertsCommand(program: Command): Command {
       // Flags that only shape a new pair are refused with --check rather than silently ignored
       // (a flag left at its default does not count).
       .addOption(
-        new Option('--check', 'diagnose an existing pair instead of writing one (exit 1 on any problem)').conflicts([
-          'force',
-          'ca',
-          'days',
-          'bits',
-          'keyType',
-          'csr',
-          'p12',
-        ]),
+        new Option(
+          '--check',
+          'diagnose an existing pair instead of writing one (exit 1 on any problem; the "who trusts it" section is information and never changes the exit code)',
+        ).conflicts(['force', 'ca', 'days', 'bits', 'keyType', 'csr', 'p12']),
+      )
+      .addOption(
+        new Option(
+          '--renew',
+          'make the pair if missing, remake it only if --check would fail it (expired, less than a third of its lifetime and at most 30 days left, a --host not covered, its CA no longer signs it); else change nothing (exit 0)',
+        ).conflicts(['check', 'force']),
       )
       .addOption(
         new Option('--install-ca', 'add the local CA to the trust stores it can reach (NSS, system)').conflicts(['check', 'uninstallCa', ...PAIR_FLAGS]),
@@ -83,12 +85,14 @@ export function defineCertsCommand(program: Command): Command {
 Examples:
   h2-setup certs
   h2-setup certs --out-dir certs --host localhost --host app.test --days 90
-  h2-setup certs --check
+  h2-setup certs --check                               (problems, then which clients trust the pair)
+  h2-setup certs --renew --ca                          (in predev/prestart: remakes only when due)
   h2-setup certs --ca && h2-setup certs --install-ca   (browsers trust it, no warning)
-  h2-setup certs --key-type ecdsa                 # a P-256 key instead of RSA-2048
-  h2-setup certs --client                          # client-key.pem + client-cert.pem for mutual TLS
-  h2-setup certs --csr app.csr --cert app-cert.pem  # sign a request made by openssl, keytool or Go
-  H2_SETUP_P12_PASSWORD=... h2-setup certs --ca --p12  # also bundle.p12 for Java, Windows, browsers`,
+  h2-setup certs --key-type ecdsa                      (a P-256 key instead of RSA-2048)
+  h2-setup certs --client                              (client-key.pem + client-cert.pem for mutual TLS)
+  h2-setup certs --csr app.csr --cert app-cert.pem     (sign a request made by openssl, keytool or Go)
+  H2_SETUP_P12_PASSWORD=... h2-setup certs --ca --p12  (also bundle.p12 for Java, Windows, browsers)
+  H2_SETUP_CA_PERMIT=corp.lan h2-setup certs --install-ca   (a new CA that may also vouch for *.corp.lan)`,
       )
       .action(async (flags: CertsFlags) => {
         process.exitCode = await runCerts(flags);
@@ -107,6 +111,12 @@ async function runCerts(flags: CertsFlags): Promise<ExitCode> {
     const result = await installLocalCa({ uninstall: flags.uninstallCa });
     printResult(result, flags.json, report.formatInstallCa);
     return result.ok ? ExitCode.ok : ExitCode.failed;
+  }
+  if (flags.renew) {
+    const { renewCertificates } = await import('./renew.js');
+    const result = await renewCertificates({ ...common, days: flags.days, bits: flags.bits, ca: flags.ca });
+    printResult(result, flags.json, report.formatRenew);
+    return ExitCode.ok;
   }
   if (flags.check) {
     const { checkCertificates } = await import('./check.js');

@@ -23,6 +23,8 @@ import { loadForge } from './x509-builder.js';
 export const P12_PASSWORD_VARIABLE = 'H2_SETUP_P12_PASSWORD';
 export const P12_NEEDS_PASSWORD = `--p12 needs a password: set ${P12_PASSWORD_VARIABLE} or run at a terminal; there is no default password`;
 
+import { assertHostsPermittedByLocalCa } from './name-constraints.js';
+
 export interface GenerateOptions {
   outDir?: string;
   hosts?: readonly string[];
@@ -169,7 +171,10 @@ export function planGeneration(options: GenerateOptions): GeneratePlan {
       );
     }
   }
-  if (spec.ca) refuseCaRootInProject(outDir);
+  if (spec.ca) {
+    refuseCaRootInProject(outDir);
+    assertHostsPermittedByLocalCa(spec.hosts); // issue 12: a host the CA may not vouch for is refused before anything is made
+  }
   const csr = options.csr !== undefined ? { path: resolve(options.csr), text: readCsrFile(resolve(options.csr)) } : undefined;
   // A request is checked whole (format, key, signature) before anything is made.
   if (csr) readCertificateRequest(csr.text, displayPath(csr.path));

@@ -1,6 +1,8 @@
 import { shellQuote } from '../shell-quote.js';
 import { caRootDirectory } from './ca-root.js';
+import { type CaConstraintsReport, caConstraintsOf } from './check.js';
 import { loadOrCreateLocalCa, readLocalCaCertificate } from './local-ca.js';
+import type { TrustVerdict } from './trust-check.js';
 import { selectedStores, type TrustAction, updateTrustStores } from './trust-stores.js';
 import { loadForge } from './x509-builder.js';
 
@@ -18,6 +20,10 @@ export interface InstallCaResult {
   caSubject: string | null;
   actions: TrustAction[];
   nodeExtraCaCerts: string | null;
+  /** Issue 12: whether the CA is name-constrained (an older one is not); absent when there is no CA. */
+  caConstraints?: CaConstraintsReport;
+  /** Issue 12, after an install: which clients now accept a throwaway localhost leaf signed by the CA. */
+  trust?: TrustVerdict[];
 }
 
 /**
@@ -61,6 +67,7 @@ export async function installLocalCa(options: InstallCaOptions): Promise<Install
     { caCertPath: ca.certPath, caName, caSerial: ca.certificate.serialNumber, env, platform: process.platform },
     !options.uninstall,
   );
+  const trust = options.uninstall ? undefined : await trustAfterInstall(ca.certPath, env);
   return {
     ok: actions.every((entry) => entry.status !== 'failed'),
     action,
@@ -70,5 +77,16 @@ export async function installLocalCa(options: InstallCaOptions): Promise<Install
     caSubject: ca.certificate.subject.replace(/\n/g, ', '),
     actions,
     nodeExtraCaCerts: options.uninstall ? null : `NODE_EXTRA_CA_CERTS=${shellQuote(ca.certPath)}`,
+    caConstraints: caConstraintsOf(ca.certificate),
+    ...(trust ? { trust } : {}),
   };
+}
+
+/** The same question --check asks, about a throwaway leaf the CA signs in memory. */
+async function trustAfterInstall(caCertPath: string, env: NodeJS.ProcessEnv): Promise<TrustVerdict[]> {
+  const ca = await loadOrCreateLocalCa(await loadForge(), env);
+  const { makeTrialLeaf } = await import('./trial-leaf.js');
+  const { checkTrust } = await import('./trust-check.js');
+  const leaf = makeTrialLeaf(ca);
+  return checkTrust(leaf.certPem, leaf.keyPem, ca.certPem, { caCertPath, caDirectory: ca.directory, env });
 }

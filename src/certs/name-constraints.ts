@@ -6,8 +6,10 @@ import { type CliError, usageError } from '../errors.js';
 import { pathKind } from '../paths.js';
 import { shellQuote } from '../shell-quote.js';
 import { CA_CERT_FILE, caRootDirectory } from './ca-root.js';
-import { DER_SEQUENCE, derChildren, derRoot, derTlv, findExtension } from './der-tlv.js';
+import { readCertificateFields } from './certificate-fields.js';
+import { type Asn1, bytesOf, children, implicitConstructed, implicitPrimitive, isTag, sequence, toDer } from './der.js';
 import type { Host } from './hosts.js';
+import { OID } from './oids.js';
 
 /**
  * Name constraints (RFC 5280 4.2.1.10) for the local development CA: the CA may only
@@ -16,7 +18,7 @@ import type { Host } from './hosts.js';
  * them on a locally added root.
  */
 
-export const NAME_CONSTRAINTS_OID = '2.5.29.30';
+export const NAME_CONSTRAINTS_OID = OID.nameConstraints;
 
 /**
  * DNS subtrees, written WITHOUT a leading dot: RFC 5280 says a dNSName constraint
@@ -154,11 +156,11 @@ export function caPermittedSubtrees(env: NodeJS.ProcessEnv = process.env): Subtr
  */
 export function encodeNameConstraints(permitted: readonly Subtree[]): Buffer {
   const subtrees = permitted.map((subtree) => {
-    if (subtree.kind === 'dns') return derTlv(DER_SEQUENCE, derTlv(0x82, Buffer.from(subtree.value, 'ascii')));
-    if (subtree.kind === 'ip') return derTlv(DER_SEQUENCE, derTlv(0x87, Buffer.concat([subtree.address, subtree.mask])));
+    if (subtree.kind === 'dns') return sequence([implicitPrimitive(2, Buffer.from(subtree.value, 'ascii'))]);
+    if (subtree.kind === 'ip') return sequence([implicitPrimitive(7, Buffer.concat([subtree.address, subtree.mask]))]);
     throw new Error(`cannot encode a GeneralName with tag ${subtree.tag}`);
   });
-  return derTlv(DER_SEQUENCE, derTlv(0xa0, Buffer.concat(subtrees)));
+  return toDer(sequence([implicitConstructed(0, subtrees)]));
 }
 
 /**
@@ -171,28 +173,37 @@ export function nameConstraintsExtension(permitted: readonly Subtree[]): { id: s
   return { id: NAME_CONSTRAINTS_OID, critical: true, value: encodeNameConstraints(permitted).toString('binary') };
 }
 
-function decodeSubtrees(content: Buffer): Subtree[] {
-  return derChildren(content).map((generalSubtree): Subtree => {
-    const base = derChildren(generalSubtree.content)[0];
-    if (base?.tag === 0x82) return { kind: 'dns', value: base.content.toString('ascii').toLowerCase() };
-    if (base?.tag === 0x87 && (base.content.length === 8 || base.content.length === 32)) {
-      const half = base.content.length / 2;
-      return ipSubtree(Buffer.from(base.content.subarray(0, half)), Buffer.from(base.content.subarray(half)));
+/** The identifier octet of a parsed value (class, constructed bit, tag number), for naming a GeneralName we do not read. */
+function tagOctet(value: Asn1 | undefined): number {
+  return value ? value.tagClass | (value.constructed ? 0x20 : 0) | value.type : 0;
+}
+
+function decodeSubtrees(generalSubtrees: Asn1 | undefined): Subtree[] {
+  if (generalSubtrees === undefined) return [];
+  return children(generalSubtrees, 'GeneralSubtrees').map((generalSubtree): Subtree => {
+    const base = children(generalSubtree, 'GeneralSubtree')[0];
+    if (isTag(base, 2, true) && !base.constructed) return { kind: 'dns', value: bytesOf(base, 'dNSName').toString('ascii').toLowerCase() };
+    if (isTag(base, 7, true) && !base.constructed) {
+      const octets = bytesOf(base, 'iPAddress');
+      if (octets.length === 8 || octets.length === 32) {
+        const half = octets.length / 2;
+        return ipSubtree(Buffer.from(octets.subarray(0, half)), Buffer.from(octets.subarray(half)));
+      }
     }
-    return { kind: 'other', tag: base?.tag ?? 0 };
+    return { kind: 'other', tag: tagOctet(base) };
   });
 }
 
 /** The CA certificate's name constraints, or undefined when it has none (an unconstrained CA). */
 export function readNameConstraints(caCert: X509Certificate | string | Buffer): NameConstraints | undefined {
   const certificate = caCert instanceof X509Certificate ? caCert : new X509Certificate(caCert);
-  const extension = findExtension(certificate.raw, NAME_CONSTRAINTS_OID);
+  const extension = readCertificateFields(certificate.raw).nameConstraints;
   if (!extension) return undefined;
-  const parts = derChildren(derRoot(extension.value).content);
+  const parts = children(extension.value, 'NameConstraints');
   return {
     critical: extension.critical,
-    permitted: decodeSubtrees(parts.find((node) => node.tag === 0xa0)?.content ?? Buffer.alloc(0)),
-    excluded: decodeSubtrees(parts.find((node) => node.tag === 0xa1)?.content ?? Buffer.alloc(0)),
+    permitted: decodeSubtrees(parts.find((part) => isTag(part, 0, true))),
+    excluded: decodeSubtrees(parts.find((part) => isTag(part, 1, true))),
   };
 }
 

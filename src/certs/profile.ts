@@ -16,8 +16,6 @@ export const MAX_DAYS = 825;
 /** Back-date notBefore so a client whose clock runs a little behind (a VM just
  *  resumed, a container without NTP) does not see a "not yet valid" certificate. */
 export const CLOCK_SKEW_MS = 60 * 60 * 1000;
-/** --check warns this long before expiry so renewal is never a surprise. */
-export const EXPIRY_WARNING_DAYS = 30;
 
 /** The current directory, as the tutorial expects the files beside its program. */
 export const DEFAULT_OUT_DIR = '.';

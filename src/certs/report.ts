@@ -1,8 +1,10 @@
 import { displayPath } from '../paths.js';
 import { paint } from '../style.js';
-import type { CheckResult } from './check.js';
+import type { CaConstraintsReport, CheckResult } from './check.js';
 import type { CertificateSummary } from './generate.js';
 import type { InstallCaResult } from './install-ca.js';
+import type { RenewResult } from './renew.js';
+import type { TrustVerdict } from './trust-check.js';
 import { nodeTrust } from './write.js';
 
 /** The two ways to make Node trust a self-signed certificate. */
@@ -84,6 +86,7 @@ export function formatCheck(result: CheckResult): string {
     if (purpose) lines.push(`  purpose       ${purpose}`);
     lines.push(`  SHA-256       ${cert.fingerprintSha256}`);
   }
+  if (result.caConstraints) lines.push(...caConstraintsLines(result.caConstraints));
   if (result.ok) {
     lines.push(
       cert?.purpose === 'client'
@@ -94,7 +97,34 @@ export function formatCheck(result: CheckResult): string {
     lines.push(paint(['bold', 'red'], `${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}:`));
     for (const problem of result.problems) lines.push(`  - ${paint('red', problem.message)}; fix: ${paint('cyan', problem.fix)}`);
   }
+  if (result.trust && result.trust.length > 0)
+    lines.push(...trustLines('Who trusts it (asked each client; this does not change the exit code):', result.trust));
   return `${lines.join('\n')}\n`;
+}
+
+/** Issue 12: the CA line; an unconstrained (older) CA with what that means and how to replace it. */
+function caConstraintsLines(report: CaConstraintsReport): string[] {
+  if (report.constrained) return [`  CA            name-constrained to ${report.permitted.join(', ')}`];
+  return [
+    `  CA            ${paint('yellow', 'unconstrained')} (made before h2-setup limited its CAs to local names)`,
+    `                ${report.detail ?? ''}`,
+    `                fix: ${paint('cyan', report.fix ?? '')}`,
+  ];
+}
+
+const TRUST_WORDS = { true: 'yes', false: 'no', null: '?' } as const;
+
+/** One line per client (yes / no / ?), the fix under each that does not trust it. */
+export function trustLines(heading: string, verdicts: readonly TrustVerdict[]): string[] {
+  const width = Math.max(...verdicts.map((verdict) => verdict.client.length));
+  const lines = ['', heading];
+  for (const verdict of verdicts) {
+    const word = TRUST_WORDS[String(verdict.trusted) as keyof typeof TRUST_WORDS];
+    const coloured = verdict.trusted === true ? paint('green', word.padEnd(5)) : verdict.trusted === false ? paint('red', word.padEnd(5)) : word.padEnd(5);
+    lines.push(`  ${coloured} ${verdict.client.padEnd(width)}  ${verdict.detail}`);
+    if (verdict.fix) lines.push(`  ${' '.repeat(5 + width + 3)}fix: ${paint('cyan', verdict.fix)}`);
+  }
+  return lines;
 }
 
 const STATUS_WORDS: Record<string, string> = {
@@ -120,8 +150,23 @@ export function formatInstallCa(result: InstallCaResult): string {
     lines.push(`  ${action.status === 'failed' ? paint('red', words) : words} ${action.store}: ${action.detail}`);
     if (action.command) lines.push(`      instead, run: ${action.command}`);
   }
+  if (result.caConstraints) lines.push(...caConstraintsLines(result.caConstraints));
   if (result.nodeExtraCaCerts) {
     lines.push('', 'Node does not read these stores; trust the CA for a Node process with:', `  ${result.nodeExtraCaCerts} node your-client.js`);
   }
+  if (result.trust && result.trust.length > 0) {
+    lines.push(...trustLines('Which clients now trust the CA (asked each with a throwaway localhost leaf it signed):', result.trust));
+  }
   return `${lines.join('\n')}\n`;
+}
+
+export function formatRenew(result: RenewResult): string {
+  if (result.action === 'unchanged' || !result.summary) {
+    return `Unchanged: ${displayPath(result.certPath)} with ${displayPath(result.keyPath)} passes --check's renewal checks (valid until ${result.notAfter ?? '?'}); nothing was written.\n`;
+  }
+  const why =
+    result.action === 'made'
+      ? [`Made: there was no pair at ${displayPath(result.certPath)}.`]
+      : ['Remade, because:', ...result.reasons.map((reason) => `  - ${reason.message}`)];
+  return `${why.join('\n')}\n${formatGenerated(result.summary)}`;
 }

@@ -122,10 +122,18 @@ export function renderProject(input: RenderInput): RenderedFile[] {
   const ca = input.transport === 'tls' && Boolean(input.ca);
 
   const tls = input.transport === 'tls';
-  if (tls) (packageJson.scripts as Record<string, string>).serve = 'tsx serve.ts';
-
   // Every command written for the user runs this h2-setup, never `npx h2-setup` (see self-command.ts).
   const h2setup = input.h2setup ?? selfCommand();
+  if (tls) {
+    const scripts = packageJson.scripts as Record<string, string>;
+    scripts.serve = 'tsx serve.ts';
+    // Issue 12: npm runs these first; `certs --renew` writes nothing while the pair is good and
+    // remakes it when due, so a demo made today still starts next year. Its report goes to
+    // stderr (1>&2 means that in sh and in cmd.exe alike): stdout is the tutorial's output.
+    const renew = `${h2setup} certs --renew${ca ? ' --ca' : ''} 1>&2`;
+    scripts.prestart = renew;
+    scripts.preserve = renew;
+  }
   const values: Record<string, string> = {
     name: input.name,
     template: input.template,
