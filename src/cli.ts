@@ -3,7 +3,7 @@
  * command's own flag table (certs/command.ts, verify/command.ts, init/command.ts).
  * commander prints help, usage errors and the hint after them; every error ends here as
  * one line on stderr (and a hint), one JSON document on stdout under --json, and an exit
- * code: 2 for usage, the command's own code for a CliError (see ../shared/DESIGN.md).
+ * code: 2 for usage, the command's own code for a H2SetupError (see ../shared/DESIGN.md).
  * Command modules (and node-forge, inquirer, esbuild behind them) load only when their
  * command runs, so `--help` costs little more than starting Node (bench/help.mjs).
  */

@@ -1,6 +1,6 @@
 /**
  * The one error type the CLI knows how to print. Every command throws a
- * CliError for anything the user can act on; cli.ts prints
+ * H2SetupError for anything the user can act on; cli.ts prints
  * `h2-setup: <message>` (plus `hint` on a second line) and exits with `exitCode`.
  * Anything else is a bug and is printed the same way, with a stack only when
  * DEBUG is set.
@@ -16,7 +16,7 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 /** The stable name of an error in --json output (`error.code`) when nothing more precise is given. */
 export const ERROR_CODE_FOR_EXIT: Record<ExitCode, string> = { 0: 'ok', 1: 'failed', 2: 'usage', 130: 'cancelled' };
 
-export class CliError extends Error {
+export class H2SetupError extends Error {
   readonly exitCode: ExitCode;
   readonly hint: string | undefined;
   /** A stable name for --json output (`error.code`); by default from the exit code. */
@@ -24,7 +24,7 @@ export class CliError extends Error {
 
   constructor(message: string, options: { exitCode?: ExitCode; hint?: string; code?: string } = {}) {
     super(message);
-    this.name = 'CliError';
+    this.name = 'H2SetupError';
     this.exitCode = options.exitCode ?? ExitCode.usage;
     this.hint = options.hint;
     this.code = options.code ?? ERROR_CODE_FOR_EXIT[this.exitCode];
@@ -32,6 +32,6 @@ export class CliError extends Error {
 }
 
 /** Bad input: exit 2, nothing has been written. */
-export function usageError(message: string, hint?: string): CliError {
-  return new CliError(message, { exitCode: ExitCode.usage, hint });
+export function usageError(message: string, hint?: string): H2SetupError {
+  return new H2SetupError(message, { exitCode: ExitCode.usage, hint });
 }

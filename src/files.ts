@@ -14,7 +14,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { CliError, ExitCode, usageError } from './errors.js';
+import { ExitCode, H2SetupError, usageError } from './errors.js';
 import { cleanUpOnInterrupt } from './interrupt-cleanup.js';
 
 /**
@@ -185,7 +185,7 @@ export function cannotWrite(path: string, error: unknown): unknown {
   };
   const reason = code ? reasons[code] : undefined;
   return reason
-    ? new CliError(`cannot write ${path}: ${reason}`, { exitCode: ExitCode.failed, hint: 'choose another directory or fix its permissions' })
+    ? new H2SetupError(`cannot write ${path}: ${reason}`, { exitCode: ExitCode.failed, hint: 'choose another directory or fix its permissions' })
     : error;
 }
 

@@ -22,7 +22,7 @@ import type { VerifyResult } from './verify/index.js';
 export type { CheckResult, Problem, ProblemCode } from './certs/check.js';
 export type { CreateCertificateOptions, CreatedCertificate } from './certs/create.js';
 export type { CertsResult, WriteCertificatesOptions } from './certs/write.js';
-export { CliError as H2SetupError, ExitCode } from './errors.js';
+export { ExitCode, H2SetupError } from './errors.js';
 export type { InitResult, InitVerdict } from './init/index.js';
 export type { FailureKind, TimelineEntry, TutorialLine, VerifyResult } from './verify/index.js';
 

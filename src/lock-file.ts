@@ -10,7 +10,7 @@
  */
 import { closeSync, constants, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CliError, ExitCode } from './errors.js';
+import { ExitCode, H2SetupError } from './errors.js';
 import { cannotWrite, processExists, temporaryPathFor } from './files.js';
 import { cleanUpOnInterrupt } from './interrupt-cleanup.js';
 
@@ -118,7 +118,7 @@ export async function withLockFile<T>(path: string, options: LockOptions, body: 
       continue;
     }
     if (Date.now() - started > timeoutMs) {
-      throw new CliError(`${options.what} is locked by another h2-setup (process ${content?.trim().split(' ')[0] ?? '?'}, still running)`, {
+      throw new H2SetupError(`${options.what} is locked by another h2-setup (process ${content?.trim().split(' ')[0] ?? '?'}, still running)`, {
         exitCode: ExitCode.failed,
         hint: `wait for it to finish, or stop it; the lock is ${path}`,
       });

@@ -4,7 +4,7 @@
  * Under --json, stdout still gets one JSON document: `{ ok: false, error: { code, message } }`.
  * A stack trace only when DEBUG is set.
  */
-import { CliError, ExitCode } from './errors.js';
+import { ExitCode, H2SetupError } from './errors.js';
 import { printJson } from './print-json.js';
 
 export interface ErrorDocument {
@@ -22,9 +22,9 @@ export function printErrorDocument(code: string, message: string): void {
   printJson(document);
 }
 
-/** For a CliError (bad input, a refused action) or anything else (a bug). */
+/** For a H2SetupError (bad input, a refused action) or anything else (a bug). */
 export function reportError(error: unknown, json = false): ExitCode {
-  if (error instanceof CliError) {
+  if (error instanceof H2SetupError) {
     printError(error.message, error.hint);
     if (json) printErrorDocument(error.code, error.message);
     return error.exitCode;

@@ -55,7 +55,7 @@ function refusal(csrPem, pattern) {
     caught = error;
   }
   assert.ok(caught, 'the request was accepted');
-  assert.equal(caught.name, 'CliError', caught.stack);
+  assert.equal(caught.name, 'H2SetupError', caught.stack);
   assert.equal(caught.exitCode, 2);
   assert.doesNotMatch(caught.message, /\n/, 'one line');
   assert.match(caught.message, pattern);

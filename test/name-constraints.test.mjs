@@ -25,7 +25,7 @@ import {
   subtreeText,
   unconstrainedCaNotice,
 } from '../dist/certs/name-constraints.js';
-import { CliError } from '../dist/errors.js';
+import { H2SetupError } from '../dist/errors.js';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { dumpDom } from './helpers/chromium.mjs';
 import { assertOneLineError, runCli, tempDir } from './helpers/cli.mjs';
@@ -120,7 +120,7 @@ describe('name constraints: the rules', () => {
     for (const value of bad) {
       assert.throws(
         () => parseCaPermit(value === '' ? ' , ' : value),
-        (error) => error instanceof CliError && error.exitCode === 2 && /^H2_SETUP_CA_PERMIT entry ".*" .*; expected a comma list/.test(error.message),
+        (error) => error instanceof H2SetupError && error.exitCode === 2 && /^H2_SETUP_CA_PERMIT entry ".*" .*; expected a comma list/.test(error.message),
         value,
       );
     }

@@ -119,7 +119,7 @@ test("Java's keytool lists the key entry with its chain, and refuses a wrong pas
 test('an empty password is a usage error: there is no default password', () => {
   assert.throws(
     () => bundle({ password: '' }),
-    (error) => error.name === 'CliError' && error.exitCode === 2 && /password is empty/.test(error.message),
+    (error) => error.name === 'H2SetupError' && error.exitCode === 2 && /password is empty/.test(error.message),
   );
 });
 

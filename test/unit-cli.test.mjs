@@ -27,7 +27,7 @@ describe('host parsing', () => {
     for (const bad of ['', 'bad_name!', '-leading.test', '300.1.1.1', '1::2::3', 'fe80::1%eth0']) {
       assert.throws(
         () => parseHost(bad),
-        (error) => error.name === 'CliError' && error.exitCode === 2,
+        (error) => error.name === 'H2SetupError' && error.exitCode === 2,
         bad,
       );
     }
@@ -46,7 +46,7 @@ describe('whole numbers and ports', () => {
     assert.equal(parsePort('1'), 1);
     assert.equal(parsePort(65_535), 65_535);
     for (const bad of ['0', '65536', 'http', '80.5']) {
-      assert.throws(() => parsePort(bad, '--port'), /^CliError: --port ".*" is not a port; expected a whole number from 1 to 65535$/, bad);
+      assert.throws(() => parsePort(bad, '--port'), /^H2SetupError: --port ".*" is not a port; expected a whole number from 1 to 65535$/, bad);
     }
     assert.throws(() => parsePort('0', 'port', ' (or leave it out)'), /port "0" is not a port; .* \(or leave it out\)$/);
   });

@@ -101,7 +101,14 @@ test('--json is one JSON document with the whole result', async (t) => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
   const documented = readme.match(/JSON \(`--json`\): `\{ passed, ([^`]*)\}`/);
   assert.ok(documented, "the README's verify JSON shape");
-  const topLevel = ['passed', ...documented[1].replace(/\{[^{}]*\}/g, '').replace(/\[[^\]]*\]/g, '').split(/[\s,:]+/).filter(Boolean)];
+  const topLevel = [
+    'passed',
+    ...documented[1]
+      .replace(/\{[^{}]*\}/g, '')
+      .replace(/\[[^\]]*\]/g, '')
+      .split(/[\s,:]+/)
+      .filter(Boolean),
+  ];
   assert.deepEqual([...topLevel].sort(), Object.keys(json).sort(), 'README and --json list the same fields');
   const [, entryFields] = readme.match(/timeline: \[\{ at, (\w+), … \}\]/) ?? [];
   assert.ok(entryFields, "the README's timeline entry shape");

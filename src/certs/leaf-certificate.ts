@@ -1,6 +1,6 @@
 import { type KeyObject, X509Certificate } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
-import { CliError, ExitCode } from '../errors.js';
+import { ExitCode, H2SetupError } from '../errors.js';
 import { buildSignedCertificate, type CertificateSigner, distinguishedName } from './certificate-der.js';
 import { readCertificateFields } from './certificate-fields.js';
 import { fromPem } from './der.js';
@@ -113,7 +113,7 @@ export function caSigner(ca: CaKeyPair): CertificateSigner {
   const der = fromPem('CERTIFICATE', ca.certPem);
   const certificate = der && new X509Certificate(der);
   if (!der || !certificate?.checkPrivateKey(ca.privateKey)) {
-    throw new CliError('the local CA key does not match its certificate', { exitCode: ExitCode.failed, hint: 'remove the CA directory to make a new CA' });
+    throw new H2SetupError('the local CA key does not match its certificate', { exitCode: ExitCode.failed, hint: 'remove the CA directory to make a new CA' });
   }
   const fields = readCertificateFields(der);
   return {

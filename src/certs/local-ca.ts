@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type forgeModule from 'node-forge';
-import { CliError, usageError } from '../errors.js';
+import { H2SetupError, usageError } from '../errors.js';
 import { readRegularFile, sweepStaleTemporaryFiles, UnreadableFileError, writeNewFiles } from '../files.js';
 import { LOCK_FILE, withLockFile } from '../lock-file.js';
 import { checkDirectoryPath, pathExists } from '../paths.js';
@@ -49,7 +49,7 @@ function startOver(directory: string): string {
   return `to start a new CA, move ${directory} aside (mv ${shellQuote(directory)} ${shellQuote(`${directory}.old`)}) and run again, then \`h2-setup certs --install-ca\` (and --uninstall-ca the old one first)`;
 }
 
-function refuse(directory: string, message: string): CliError {
+function refuse(directory: string, message: string): H2SetupError {
   return usageError(`the local CA in ${directory} ${message}`, startOver(directory));
 }
 
@@ -114,7 +114,7 @@ function readCa(forge: Forge, directory: string, created: boolean): LocalCa {
   try {
     privateKey = createPrivateKey(readCaFile(directory, keyPath));
   } catch (error) {
-    if (error instanceof CliError) throw error;
+    if (error instanceof H2SetupError) throw error;
     throw refuse(directory, `has a ${CA_KEY_FILE} that is not a PEM private key (damaged?)`);
   }
   if (certificate.publicKey.asymmetricKeyType !== 'rsa' || privateKey.asymmetricKeyType !== 'rsa') {
@@ -218,7 +218,7 @@ export function readLocalCaCertificate(
   try {
     certificate = new X509Certificate(readCaFile(directory, certPath));
   } catch (error) {
-    if (error instanceof CliError) throw error;
+    if (error instanceof H2SetupError) throw error;
     throw refuse(directory, `has a ${CA_CERT_FILE} that is not a PEM certificate (damaged?)`);
   }
   return { directory, certPath, certificate };

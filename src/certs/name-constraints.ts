@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIPv4, isIPv6, SocketAddress } from 'node:net';
 import { join } from 'node:path';
-import { type CliError, usageError } from '../errors.js';
+import { type H2SetupError, usageError } from '../errors.js';
 import { pathKind } from '../paths.js';
 import { shellQuote } from '../shell-quote.js';
 import { CA_CERT_FILE, caRootDirectory } from './ca-root.js';
@@ -261,7 +261,7 @@ export function replaceCaCommand(caDirectory: string, permit: readonly string[])
  * which name(s), what the CA permits, and the commands that make a CA that permits
  * them (keeping whatever the old CA permitted beyond the built-in list).
  */
-export function outsideConstraintsError(outside: readonly Host[], constraints: NameConstraints, caDirectory: string): CliError {
+export function outsideConstraintsError(outside: readonly Host[], constraints: NameConstraints, caDirectory: string): H2SetupError {
   const names = outside.map((host) => host.value);
   const permit = [...extraPermitted(constraints).map(subtreeText), ...names];
   return usageError(

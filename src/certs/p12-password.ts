@@ -2,7 +2,7 @@
  * The --p12 password at a terminal: asked twice, hidden, never echoed or logged. Without a
  * terminal on both ends there is nobody to ask, and there is no default password.
  */
-import { CliError, ExitCode, usageError } from '../errors.js';
+import { ExitCode, H2SetupError, usageError } from '../errors.js';
 import { P12_NEEDS_PASSWORD } from './generate.js';
 
 /** Ctrl-C (or a closed terminal) makes an @inquirer prompt reject with one of these. */
@@ -20,7 +20,7 @@ export async function askP12PasswordAtTerminal(): Promise<string> {
       const answers = await prompt<{ password: string }>([{ type: 'password', name: 'password', message, mask: '*' }]);
       return answers.password;
     } catch (error) {
-      if (isCancel(error)) throw new CliError('cancelled: no PKCS#12 bundle and nothing else was written', { exitCode: ExitCode.cancelled });
+      if (isCancel(error)) throw new H2SetupError('cancelled: no PKCS#12 bundle and nothing else was written', { exitCode: ExitCode.cancelled });
       throw error;
     }
   };

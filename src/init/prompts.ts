@@ -4,7 +4,7 @@
  * module only when it is going to ask, so `--yes`, `--json` and CI runs never
  * load it.
  */
-import { CliError, ExitCode } from '../errors.js';
+import { ExitCode, H2SetupError } from '../errors.js';
 import { parsePort } from '../numbers.js';
 import { asPromptValidator, checkTarget, DEFAULTS, packageNameFor, type Transport } from './options.js';
 import type { TemplateInfo } from './templates.js';
@@ -97,7 +97,7 @@ export async function askMissing(given: Partial<Answers>, templates: readonly Te
   try {
     answers = await inquirer.prompt<Record<string, unknown>>(questions);
   } catch (error) {
-    if (isCancel(error)) throw new CliError('cancelled', { exitCode: ExitCode.cancelled });
+    if (isCancel(error)) throw new H2SetupError('cancelled', { exitCode: ExitCode.cancelled });
     throw error;
   }
   return {
