@@ -14,6 +14,11 @@ process.on('exit', () => rmSync(root, { recursive: true, force: true }));
 
 const home = join(root, 'home');
 mkdirSync(home);
+// The temporary directory too: what the tests' own programs put there by design (tsx's
+// cache, Node's compile cache under tsx on Node 22+, a test's temporary directory that a
+// cancelled test could not remove) goes with the sandbox when the test file's process ends.
+const tmp = join(root, 'tmp');
+mkdirSync(tmp);
 
 /** What every test file's process (and so every child) runs with. */
 export const sandbox = {
@@ -30,6 +35,7 @@ export const sandbox = {
     // Never the machine's system store (that would need root and change the machine);
     // the NSS store is the one inside the HOME above.
     H2_SETUP_TRUST_STORES: 'nss',
+    TMPDIR: tmp,
     // npm (init --install, npm start) keeps reading the user's own npm settings (registry,
     // proxy, CA file) and its shared download cache, which `npm ci` fills anyway; without
     // these it would look for them in the empty HOME and download everything again.
