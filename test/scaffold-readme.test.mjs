@@ -152,12 +152,12 @@ describe('the README documents what npm start prints, on each Node line', { time
     const readme = readFileSync(join(dir, 'README.md'), 'utf8');
     assert.match(readme, /PORT=9000 npm start {2}# another port, when 8000 is taken/);
     assert.match(readme, /with the port taken it stops with `EADDRINUSE`, and `PORT` is how you\nchoose another/);
-    assert.match(readme, /listens on `localhost` only/);
+    assert.match(readme, /listens on the loopback interface only/);
     assert.match(readme, /^Template `example-1`: the tutorial.s example 1, which answers/m);
     assert.doesNotMatch(readme.replace(/^```sh\n[^`]*```$/gm, ''), /^.{121,}$/m, 'no prose line longer than 120 characters');
 
     const blocker = createServer();
-    await new Promise((resolve) => blocker.listen(0, 'localhost', resolve));
+    await new Promise((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     t.after(() => blocker.close());
     const taken = blocker.address().port;
     const result = await run('npm', ['start', '--silent'], { cwd: dir, env: { PORT: String(taken) }, timeoutMs: 60_000 });

@@ -53,9 +53,11 @@ server.on('stream', (stream, requestHeaders) => {
   });
 });
 
-// Listening on localhost only (the loopback interface): the tutorial's
-// listen(port) accepts connections from every network interface.
-server.listen(port, 'localhost');
+// Listening on the loopback interface only: the tutorial's listen(port) accepts
+// connections from every network interface. The address is numeric so the server
+// is bound before the client below looks up "localhost"; a host name would be
+// looked up too, and on a busy machine the client could connect first.
+server.listen(port, '127.0.0.1');
 
 // Creating and initializing client
 // by using http2.connect() method
