@@ -9,9 +9,8 @@ import { test } from 'node:test';
 import { createSecureContext } from 'node:tls';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { assertOneLineError, runCli, runCommand, tempDir } from './helpers/cli.mjs';
-import { h2Get, hasOpenssl, run, startH2Server } from './helpers/tls-peers.mjs';
-
-const noOpenssl = hasOpenssl ? false : 'openssl is not installed (it judges the certificates)';
+import { realClients } from './helpers/real-clients.mjs';
+import { h2Get, run, startH2Server } from './helpers/tls-peers.mjs';
 
 async function certs(t, args, { env = {}, dir = tempDir(t) } = {}) {
   const result = await runCli(['certs', '--out-dir', dir, ...args], { env, timeoutMs: 60_000 });
@@ -20,9 +19,8 @@ async function certs(t, args, { env = {}, dir = tempDir(t) } = {}) {
 
 const read = (dir, name) => readFileSync(join(dir, name), 'utf8');
 
-test('--key-type ecdsa: a P-256 key and an ecdsa-with-SHA256 certificate that openssl reads, Node serves and --check passes', {
-  skip: noOpenssl,
-}, async (t) => {
+test('--key-type ecdsa: a P-256 key and an ecdsa-with-SHA256 certificate that openssl reads, Node serves and --check passes', async (t) => {
+  if (!realClients(t, ['openssl'])) return;
   const made = await certs(t, ['--key-type', 'ecdsa', '--json']);
   assert.equal(made.code, 0, made.stderr);
   assert.equal(made.json.keyType, 'ecdsa');
@@ -53,7 +51,8 @@ test('--key-type ecdsa: a P-256 key and an ecdsa-with-SHA256 certificate that op
   assert.match(textCheck.stdout, /key {11}ECDSA P-256, signed with ecdsa-with-SHA256/);
 });
 
-test('--key-type ecdsa --ca: the local CA signs the EC leaf (openssl verify), and --check knows an RSA key is not its key', { skip: noOpenssl }, async (t) => {
+test('--key-type ecdsa --ca: the local CA signs the EC leaf (openssl verify), and --check knows an RSA key is not its key', async (t) => {
+  if (!realClients(t, ['openssl'])) return;
   const { env } = isolatedCaEnv(t);
   const made = await certs(t, ['--key-type', 'ecdsa', '--ca'], { env });
   assert.equal(made.code, 0, made.stderr);
@@ -82,9 +81,8 @@ test('--key-type: a bad value and --bits with ecdsa are one-line usage errors th
   }
 });
 
-test('--client: client-key.pem + client-cert.pem (clientAuth, CA-signed) that a mutual-TLS server accepts, and --check judges as a client one', {
-  skip: noOpenssl,
-}, async (t) => {
+test('--client: client-key.pem + client-cert.pem (clientAuth, CA-signed) that a mutual-TLS server accepts, and --check judges as a client one', async (t) => {
+  if (!realClients(t, ['openssl'])) return;
   const { env } = isolatedCaEnv(t);
   const dir = tempDir(t);
   const server = await certs(t, ['--ca'], { env, dir });
@@ -134,9 +132,8 @@ test('--client: client-key.pem + client-cert.pem (clientAuth, CA-signed) that a 
   );
 });
 
-test('--csr: signs an openssl request with the local CA, writes only the certificate and ca-cert.pem; --host wins; tampered is refused', {
-  skip: noOpenssl,
-}, async (t) => {
+test('--csr: signs an openssl request with the local CA, writes only the certificate and ca-cert.pem; --host wins; tampered is refused', async (t) => {
+  if (!realClients(t, ['openssl'])) return;
   const { env } = isolatedCaEnv(t);
   const work = tempDir(t);
   const keyPath = join(work, 'app-key.pem');
@@ -201,9 +198,8 @@ test('--csr: signs an openssl request with the local CA, writes only the certifi
   assertOneLineError(assert, missing, 2, /--csr .*nope\.csr cannot be read/);
 });
 
-test('--p12: bundle.p12 (0600) beside the pair that openssl and Node open with the password; no password and no terminal is a usage error', {
-  skip: noOpenssl,
-}, async (t) => {
+test('--p12: bundle.p12 (0600) beside the pair that openssl and Node open with the password; no password and no terminal is a usage error', async (t) => {
+  if (!realClients(t, ['openssl'])) return;
   const { env } = isolatedCaEnv(t);
   const password = 'correct horse battery staple';
   const made = await certs(t, ['--ca', '--p12', '--json'], { env: { ...env, H2_SETUP_P12_PASSWORD: password } });
