@@ -82,9 +82,18 @@ export async function installLocalCa(options: InstallCaOptions): Promise<Install
   };
 }
 
-/** The same question --check asks, about a throwaway leaf the CA signs in memory. */
-async function trustAfterInstall(caCertPath: string, env: NodeJS.ProcessEnv): Promise<TrustVerdict[]> {
-  const ca = await loadOrCreateLocalCa(await loadForge(), env);
+/**
+ * The same question --check asks, about a throwaway leaf the CA signs in memory. Installing
+ * needs only the CA certificate; when its key cannot be read (another user's CA), the stores
+ * are already updated and the check is left out rather than failing the install.
+ */
+async function trustAfterInstall(caCertPath: string, env: NodeJS.ProcessEnv): Promise<TrustVerdict[] | undefined> {
+  let ca: Awaited<ReturnType<typeof loadOrCreateLocalCa>>;
+  try {
+    ca = await loadOrCreateLocalCa(await loadForge(), env);
+  } catch {
+    return undefined;
+  }
   const { makeTrialLeaf } = await import('./trial-leaf.js');
   const { checkTrust } = await import('./trust-check.js');
   const leaf = makeTrialLeaf(ca);
