@@ -123,7 +123,7 @@ describe('init --mtls', { timeout: 240_000 }, () => {
     );
     assert.ok(!doc.timeline.some((event) => event.type === 'stream-opened' && event.side === 'server'), 'no request reached the server');
     assert.match(doc.stdout, /^server refused a client: .*peer did not return a certificate/m);
-    assert.match(doc.stdout, /^client refused: .*certificate required/m);
+    assert.match(doc.stdout, /^client error: .*certificate required/m);
     assert.doesNotMatch(doc.stdout, /^client certificate : /m);
     // It refused and stopped: the program exited by itself, not by verify's timeout.
     assert.equal(doc.timedOut, false);

@@ -102,7 +102,7 @@ const client = http2.connect(`https://localhost:${port}`, {
 // A refused client learns it from the server's TLS alert, on the request
 // (and on the session when no request is open).
 client.on('error', (error) => {
-  console.log('client refused: %s', error.message);
+  console.log('client error: %s', error.message);
 });
 
 // The client session is closed by the server (the server closed its session
@@ -119,7 +119,7 @@ const req = client.request({
 });
 
 req.on('error', (error) => {
-  console.log('client refused: %s', error.message);
+  console.log('client error: %s', error.message);
 });
 
 req.on('response', (responseHeaders) => {
