@@ -129,6 +129,18 @@ describe('init --mtls', { timeout: 240_000 }, () => {
     assert.equal(doc.timedOut, false);
   });
 
+  test('--template example-2 --mtls: the other program verifies with the client certificate too, and the text report says so', async (t) => {
+    const { env } = isolatedCaEnv(t);
+    const cwd = tempDir(t);
+    const result = await runCli(['init', 'demo', '--template', 'example-2', '--mtls', '--yes'], { cwd, env, timeoutMs: 90_000 });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^Created demo \(example-2, mutual TLS, ALPN h2/m);
+    assert.match(result.stdout, /^Client certificate .* \(mutual TLS, clientAuth\), client-cert\.pem/m);
+    assert.match(result.stdout, /^ {2}\| client certificate : \S/m, "the program's own line, in verify's report");
+    assert.match(result.stdout, /^Verified: /m);
+    assert.match(readFileSync(join(cwd, 'demo', 'index.ts'), 'utf8'), /^ {2}requestCert: true,$/m);
+  });
+
   test('--mtls with --h2c is a usage error: one line, exit 2, nothing written, no CA made', async (t) => {
     const { env } = isolatedCaEnv(t);
     const cwd = tempDir(t);
