@@ -11,6 +11,7 @@ import { describe, test } from 'node:test';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { assertOneLineError, runCli, runCommand, tempDir } from './helpers/cli.mjs';
 import { realClients } from './helpers/real-clients.mjs';
+import { codeBlocks, outputLines } from './helpers/scaffolded-project.mjs';
 
 /** The CN in a Node X509Certificate subject ("CN=...\nO=..."). */
 function commonNameOf(cert) {
@@ -77,7 +78,11 @@ describe('init --mtls', { timeout: 240_000 }, () => {
     assert.match(peers[0].subject, new RegExp(`(^|, )CN=${escapeRegExp(clientName)}(,|$)`));
     // The program says whose certificate it was, and the README shows that line with the same name.
     assert.match(doc.verify.result.stdout, new RegExp(`^client certificate : ${escapeRegExp(clientName)}$`, 'm'));
-    assert.ok(readFileSync(join(dir, 'README.md'), 'utf8').includes(`client certificate : ${clientName}\n`));
+    // The README shows exactly what the program printed (the same on Node 20 and 26).
+    const outputs = codeBlocks(readFileSync(join(dir, 'README.md'), 'utf8')).filter((block) => block.lang === '' && /destroyed/.test(block.body));
+    assert.equal(outputs.length, 1, 'one output block');
+    assert.deepEqual(outputLines(doc.verify.result.stdout), outputLines(outputs[0].body));
+    assert.equal(outputLines(outputs[0].body)[0], `client certificate : ${clientName}`);
 
     // The program is the tls one with mutual TLS on: the flags the contract names are in it.
     const index = readFileSync(join(dir, 'index.ts'), 'utf8');
