@@ -85,6 +85,8 @@ export interface InitOptions {
   h2c?: boolean;
   /** Sign the certificate with the local development CA (implies tls). */
   ca?: boolean;
+  /** Mutual TLS: the server requires a client certificate, which init makes (implies tls and ca). */
+  mtls?: boolean;
   /** The default port written into the program; default 8000. */
   port?: number;
   /** Write into a non-empty directory (never deletes files it does not write). */
@@ -107,6 +109,7 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
     template: options.template,
     transport: options.tls ? 'tls' : options.h2c ? 'h2c' : undefined,
     ca: options.ca,
+    mtls: options.mtls,
     port: options.port,
     force: options.force,
     install: options.install ?? false,

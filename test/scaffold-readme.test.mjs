@@ -13,7 +13,7 @@ import { cliPath, runCli, tempDir } from './helpers/cli.mjs';
 import { codeBlocks, envFor, freePort, nodeLines, outputLines, run, runShell, shellCommands } from './helpers/scaffolded-project.mjs';
 
 /** The README's h2-setup commands: every sh line that is not npm's (those need an install; see below). */
-const h2setupCommands = (readme) => shellCommands(readme).filter((line) => !/^(PORT=\d+ )?npm /.test(line));
+const h2setupCommands = (readme) => shellCommands(readme).filter((line) => !/^([A-Z0-9_]+=\S+ )?npm /.test(line));
 
 /** PATH without any directory holding an `h2-setup`, so the default case is the one tested. */
 const pathWithoutH2setup = () =>
@@ -34,6 +34,7 @@ describe('the commands a scaffolded project is given run as written', { timeout:
     { name: 'h2c', args: ['--h2c'] },
     { name: 'tls', args: ['--tls'] },
     { name: 'tls-ca', args: ['--ca'] },
+    { name: 'mtls', args: ['--mtls'] },
   ]) {
     test(`${variant.name}: README, .gitignore and init's report, with no h2-setup on PATH`, async (t) => {
       const { env } = isolatedCaEnv(t);

@@ -14,6 +14,7 @@ export interface InitFlags {
   tls?: boolean;
   h2c?: boolean;
   ca?: boolean;
+  mtls?: boolean;
   port?: string;
   yes?: boolean;
   force?: boolean;
@@ -37,6 +38,7 @@ export function defineInitCommand(program: Command): Command {
     .addOption(new Option('--tls', `serve with http2.createSecureServer and the generated pair (ALPN h2)${ifDefault('tls')}`).conflicts('h2c'))
     .addOption(new Option('--h2c', `plaintext HTTP/2, as the tutorial${ifDefault('h2c')}`).conflicts('tls'))
     .addOption(new Option('--ca', 'sign the certificate with the local development CA and make the client trust ca-cert.pem (implies --tls)'))
+    .addOption(new Option('--mtls', 'mutual TLS: the server requires a client certificate signed by the local CA, which init makes (implies --tls --ca)'))
     .addOption(new Option('--port <n>', `default port written into the program, ${MIN_PORT}-${MAX_PORT} (default: ${DEFAULTS.port})`))
     .addOption(new Option('-y, --yes', 'never prompt: use defaults for everything not given'))
     .addOption(new Option('--force', 'write into a non-empty directory (never deletes files)'))
@@ -49,7 +51,8 @@ export function defineInitCommand(program: Command): Command {
 Examples:
   h2-setup init
   h2-setup init my-demo --template example-2 --tls --yes
-  h2-setup init my-demo --ca --yes   TLS, certificate signed by the local CA`,
+  h2-setup init my-demo --ca --yes   TLS, certificate signed by the local CA
+  h2-setup init my-demo --mtls --yes mutual TLS: the client presents a certificate too`,
     )
     .action(async (dir: string | undefined, flags: InitFlags) => {
       process.exitCode = await runInit(dir, flags);
@@ -64,6 +67,7 @@ async function runInit(dir: string | undefined, flags: InitFlags): Promise<ExitC
     transport: flags.tls ? 'tls' : flags.h2c ? 'h2c' : undefined,
     // --ca without a transport means TLS; with --h2c init refuses it.
     ca: flags.ca,
+    mtls: flags.mtls,
     port: flags.port,
     yes: flags.yes,
     force: flags.force,

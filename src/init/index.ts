@@ -28,6 +28,9 @@ export interface InitOptions {
    *  transport 'tls' when no transport is given). undefined: ask at a terminal
    *  when the transport is TLS (default no). */
   ca?: boolean;
+  /** Mutual TLS: the server requires a client certificate signed by the local CA and
+   *  the client presents one, which init makes too (implies ca and transport 'tls'). */
+  mtls?: boolean;
   port?: string | number;
   yes?: boolean;
   force?: boolean;
@@ -58,10 +61,14 @@ export interface InitResult {
   transport: Transport;
   /** True when the certificate is signed by the local development CA (details in certificates.ca). */
   ca: boolean;
+  /** True when the server requires a client certificate (client-key.pem, client-cert.pem). */
+  mtls: boolean;
   port: number;
   /** Absolute paths of every file written, the key and certificate included. */
   files: string[];
   certificates: CertificateSummary;
+  /** With mtls: the client's certificate (client-key.pem, client-cert.pem). */
+  clientCertificate?: CertificateSummary;
   /** null when not asked to install. */
   install: InstallResult | null;
   /** null when verification was skipped (--no-verify). */
@@ -80,6 +87,19 @@ function checkGiven(options: InitOptions, templateNames: readonly string[]): Par
   }
   if (options.template !== undefined) given.template = parseTemplate(options.template, templateNames);
   if (options.transport !== undefined) given.transport = parseTransport(options.transport);
+  if (options.mtls === true) {
+    // Mutual TLS is a TLS handshake in which the local CA vouches for both sides.
+    if (given.transport === 'h2c') {
+      throw usageError(
+        '--mtls cannot be used with --h2c: mutual TLS is a TLS handshake, and plaintext has none',
+        'drop --h2c (--mtls implies --tls and --ca), or drop --mtls',
+      );
+    }
+    if (options.ca === false)
+      throw usageError('--mtls needs the local CA: it signs the client certificate the server checks', 'drop the option that turned --ca off');
+    given.transport = 'tls';
+    given.ca = true;
+  }
   if (options.ca === true) {
     // --ca only means something for a certificate the program checks, so it
     // picks TLS when no transport was given; an explicit --h2c contradicts it.
@@ -88,7 +108,7 @@ function checkGiven(options: InitOptions, templateNames: readonly string[]): Par
     }
     given.transport = 'tls';
   }
-  if (options.ca !== undefined) given.ca = options.ca;
+  if (options.ca !== undefined && given.ca === undefined) given.ca = options.ca;
   if (options.port !== undefined) given.port = parsePort(options.port);
   if (options.install !== undefined) given.install = options.install;
   if (options.verify !== undefined) given.verify = options.verify;
@@ -138,16 +158,26 @@ export async function init(options: InitOptions): Promise<InitResult> {
   const dir = checkTarget(answers.dir, force);
   // A CA-signed certificate is only used by the TLS program.
   const ca = answers.transport === 'tls' && answers.ca;
+  const mtls = ca && options.mtls === true;
   planGeneration({ outDir: dir, force, ca });
+  if (mtls) planGeneration({ outDir: dir, force, client: true });
   // The CA is created on first use; a path it cannot be created at is refused now.
   if (ca) checkDirectoryPath(caRootDirectory(), 'the local CA directory');
-  const rendered = renderProject({ template: answers.template, transport: answers.transport, ca, port: answers.port, name });
+  const rendered = renderProject({ template: answers.template, transport: answers.transport, ca, mtls, port: answers.port, name });
   checkProjectFiles(dir, rendered);
 
   const files = writeProject(dir, rendered);
   progress(ca ? 'Making the private key and a certificate signed by the local CA...' : 'Making the private key and certificate...');
   const certificates = await generateCertificates({ outDir: dir, force, ca });
   files.push(...(certificates.keyPath ? [certificates.keyPath] : []), certificates.certPath, ...(certificates.ca ? [certificates.ca.certPath] : []));
+  let clientCertificate: CertificateSummary | null = null;
+  if (mtls) {
+    progress('Making the client key and certificate, signed by the local CA...');
+    // force: the server pass has just written ca-cert.pem, the same CA certificate this
+    // pass writes again; the directory was checked empty (or --force given) above.
+    clientCertificate = await generateCertificates({ outDir: dir, force: true, client: true });
+    files.push(...(clientCertificate.keyPath ? [clientCertificate.keyPath] : []), clientCertificate.certPath);
+  }
 
   let install: InstallResult | null = null;
   if (answers.install) {
@@ -168,9 +198,11 @@ export async function init(options: InitOptions): Promise<InitResult> {
     template: answers.template,
     transport: answers.transport,
     ca,
+    mtls,
     port: answers.port,
     files,
     certificates,
+    ...(clientCertificate ? { clientCertificate } : {}),
     install,
     verify,
     // TLS projects also get the browser demo (serve.ts), which stays up until Ctrl-C.

@@ -15,7 +15,7 @@ export function formatInitReport(result: InitResult): string {
   const h2setup = selfCommand();
   const where = displayPath(result.dir);
   lines.push(
-    `Created ${where === result.name ? where : `${result.name} in ${where}`} (${result.template}, ${result.transport === 'tls' ? 'TLS, ALPN h2' : 'plaintext h2c'}, default port ${result.port})`,
+    `Created ${where === result.name ? where : `${result.name} in ${where}`} (${result.template}, ${result.mtls ? 'mutual TLS, ALPN h2' : result.transport === 'tls' ? 'TLS, ALPN h2' : 'plaintext h2c'}, default port ${result.port})`,
   );
   lines.push('');
   for (const file of result.files) lines.push(`  ${relative(result.dir, file)}`);
@@ -28,6 +28,12 @@ export function formatInitReport(result: InitResult): string {
     lines.push(`  signed by     ${cert.ca.subject}${cert.ca.created ? ' (created now)' : ''}`);
     lines.push(`  CA cert       ${relative(result.dir, cert.ca.certPath)}  (the client trusts it; the CA key stays in ${cert.ca.directory})`);
     lines.push(`Browsers trust it once the CA is installed: ${h2setup} certs --install-ca`);
+  }
+  const client = result.clientCertificate;
+  if (client) {
+    lines.push(
+      `Client certificate ${client.commonName} (mutual TLS, clientAuth), ${relative(result.dir, client.certPath)}: the server requires it; H2_DEMO_NO_CLIENT_CERT=1 npm start shows a refused client`,
+    );
   }
 
   if (result.install) {

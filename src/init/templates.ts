@@ -10,6 +10,8 @@
  *   templates/<name>/<transport>/  index.ts and expected-output.txt (for the README);
  *                                  expected-output.node24.txt where Node 24+ prints
  *                                  the lines in another order
+ *   templates/<name>/mtls/         the tls program with mutual TLS (init --mtls), and
+ *                                  README.mtls.md in _project its transport notes
  *
  * A directory is a template when it has a template.json; `_project` has none.
  */
@@ -17,6 +19,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CA_CERT_BESIDE_PAIR } from '../certs/generate.js';
+import { defaultClientName } from '../certs/leaf-certificate.js';
 import { DEFAULT_CERT_FILE } from '../certs/profile.js';
 import { selfCommand } from '../self-command.js';
 import type { Transport } from './options.js';
@@ -50,6 +53,9 @@ export interface RenderInput {
   /** TLS only: the certificate is signed by the local development CA, and the
    *  client trusts ca-cert.pem instead of the certificate itself. */
   ca?: boolean;
+  /** TLS with a CA only: mutual TLS, the server requires a client certificate
+   *  signed by the CA and the client presents client-cert.pem (the mtls program). */
+  mtls?: boolean;
   /** How the README and .gitignore tell the user to run h2-setup (default: selfCommand()). */
   h2setup?: string;
 }
@@ -96,8 +102,8 @@ export function setTrustedCertFile(source: string, file: string): string {
 /** The README's paragraph on Node 24 and later: since Node 24, `server.close()` also
  *  closes the server's open sessions, which changes the order of the last lines for
  *  some templates (those with an expected-output.node24.txt). */
-function newerNodeOutput(template: string, transport: Transport): string {
-  const file = join(templatesRoot, template, transport, 'expected-output.node24.txt');
+function newerNodeOutput(template: string, variant: string): string {
+  const file = join(templatesRoot, template, variant, 'expected-output.node24.txt');
   if (!existsSync(file)) return 'Node 24 and later print the same lines in the same order (checked on Node 26.10).';
   return [
     'On Node 24 and later (checked on Node 26.10) the order differs. Since Node 24, `server.close()` also closes',
@@ -120,6 +126,10 @@ export function renderProject(input: RenderInput): RenderedFile[] {
 
   if (input.ca && input.transport !== 'tls') throw new Error('a CA-signed certificate is only used with the tls transport');
   const ca = input.transport === 'tls' && Boolean(input.ca);
+  if (input.mtls && !ca) throw new Error('mutual TLS needs the tls transport and the local CA');
+  const mtls = ca && Boolean(input.mtls);
+  // The program's directory under the template: its transport's, or mtls for mutual TLS.
+  const variant = mtls ? 'mtls' : input.transport;
 
   const tls = input.transport === 'tls';
   // Every command written for the user runs this h2-setup, never `npx h2-setup` (see self-command.ts).
@@ -138,19 +148,24 @@ export function renderProject(input: RenderInput): RenderedFile[] {
     template: input.template,
     templateDescription: info.description,
     port: String(input.port),
-    pemFiles: ca ? '`private-key.pem`, `public-cert.pem` and `ca-cert.pem`' : '`private-key.pem` and `public-cert.pem`',
+    pemFiles: mtls
+      ? '`private-key.pem`, `public-cert.pem`, `ca-cert.pem`, `client-key.pem` and `client-cert.pem`'
+      : ca
+        ? '`private-key.pem`, `public-cert.pem` and `ca-cert.pem`'
+        : '`private-key.pem` and `public-cert.pem`',
     h2setup,
-    certsCommand: `${h2setup} certs${ca ? ' --ca' : ''} --force`,
-    expectedOutput: read(input.template, input.transport, 'expected-output.txt').trimEnd(),
-    newerNodeOutput: newerNodeOutput(input.template, input.transport),
+    certsCommand: `${h2setup} certs${ca ? ' --ca' : ''} --force${mtls ? `\n${h2setup} certs --client --force` : ''}`,
+    // The mtls program prints the client certificate's name, which is the user's and the machine's.
+    expectedOutput: fill(read(input.template, variant, 'expected-output.txt').trimEnd(), { clientName: defaultClientName() }),
+    newerNodeOutput: newerNodeOutput(input.template, variant),
     serveNotes: tls ? read(PROJECT_DIR, 'README.serve.md').trimEnd() : '',
   };
   // The TLS notes hold {{serveNotes}}, so those are filled in first.
   values.serveNotes = fill(values.serveNotes ?? '', values);
-  values.transportNotes = fill(read(PROJECT_DIR, `README.${input.transport}${ca ? '-ca' : ''}.md`).trimEnd(), values);
+  values.transportNotes = fill(read(PROJECT_DIR, `README.${mtls ? 'mtls' : `${input.transport}${ca ? '-ca' : ''}`}.md`).trimEnd(), values);
   const readme = fill(read(PROJECT_DIR, 'README.md'), values).replace(/\n{3,}/g, '\n\n');
 
-  let index = setDefaultPort(read(input.template, input.transport, 'index.ts'), input.port);
+  let index = setDefaultPort(read(input.template, variant, 'index.ts'), input.port);
   if (input.transport === 'tls') index = setTrustedCertFile(index, ca ? CA_CERT_BESIDE_PAIR : DEFAULT_CERT_FILE);
 
   return [
