@@ -1,4 +1,4 @@
-// The write-failure paths of src/files.ts and src/paths.ts on real file systems: a full one
+// The write-failure paths of src/common/files.ts and src/common/paths.ts on real file systems: a full one
 // (ENOSPC), a read-only one (EROFS), one the user may not write (EACCES). Small tmpfs mounts
 // need root; without it the tests say so and skip.
 import assert from 'node:assert/strict';
@@ -57,14 +57,14 @@ describe('certs when the disk refuses', { timeout: 180_000 }, () => {
 
 describe('serials', { timeout: 180_000 }, () => {
   test('500 certificates: every serial is positive, 16 octets, no leading zero octet, and every signature verifies', async () => {
-    const { buildSignedCertificate, loadForge } = await import('../dist/certs/x509-builder.js');
+    const { buildForgeCertificate, loadForge } = await import('../dist/certs/x509/index.js');
     const { generateKeyPairSync, X509Certificate } = await import('node:crypto');
     const forge = await loadForge();
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const publicPem = publicKey.export({ type: 'spki', format: 'pem' });
     const seenTopBits = new Set();
     for (let i = 0; i < 500; i++) {
-      const { pem, serialHex } = buildSignedCertificate(forge, {
+      const { pem, serialHex } = buildForgeCertificate(forge, {
         subjectPublicKeyPem: publicPem,
         subject: [{ name: 'commonName', value: 'serial.test' }],
         signingKey: privateKey,

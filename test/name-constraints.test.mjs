@@ -11,7 +11,6 @@ import https from 'node:https';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import tls from 'node:tls';
-import { parseHost } from '../dist/certs/hosts.js';
 import {
   assertHostsPermittedByLocalCa,
   caPermittedSubtrees,
@@ -24,8 +23,9 @@ import {
   readNameConstraints,
   subtreeText,
   unconstrainedCaNotice,
-} from '../dist/certs/name-constraints.js';
-import { H2SetupError } from '../dist/errors.js';
+} from '../dist/certs/ca/index.js';
+import { parseHost } from '../dist/certs/profile/index.js';
+import { H2SetupError } from '../dist/common/index.js';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { dumpDom } from './helpers/chromium.mjs';
 import { assertOneLineError, runCli, tempDir } from './helpers/cli.mjs';

@@ -6,12 +6,18 @@ import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:cry
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { certificatePurpose, readCertificateFields } from '../dist/certs/certificate-fields.js';
-import { parseHosts } from '../dist/certs/hosts.js';
-import { describeKey, generateEcdsaKeyPair, keyMatchesCertificate } from '../dist/certs/key-description.js';
-import { defaultClientName, issueLeafCertificate } from '../dist/certs/leaf-certificate.js';
-import { loadOrCreateLocalCa } from '../dist/certs/local-ca.js';
-import { loadForge } from '../dist/certs/x509-builder.js';
+import { loadOrCreateLocalCa } from '../dist/certs/ca/index.js';
+import { parseHosts } from '../dist/certs/profile/index.js';
+import {
+  certificatePurpose,
+  defaultClientName,
+  describeKey,
+  generateEcdsaKeyPair,
+  issueLeafCertificate,
+  keyMatchesCertificate,
+  loadForge,
+  readCertificateFields,
+} from '../dist/certs/x509/index.js';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { dumpDom } from './helpers/chromium.mjs';
 import { runCli, tempDir } from './helpers/cli.mjs';

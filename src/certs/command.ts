@@ -5,11 +5,22 @@
  * node-forge and everything behind it load only when the action runs.
  */
 import { type Command, Option } from '../commander.js';
-import { ExitCode } from '../errors.js';
-import { printResult } from '../print-json.js';
-import { CLIENT_CERT_FILE, CLIENT_KEY_FILE, P12_FILE } from './file-names.js';
-import { DEFAULT_HOSTS } from './hosts.js';
-import { ALLOWED_BITS, DEFAULT_BITS, DEFAULT_CERT_FILE, DEFAULT_DAYS, DEFAULT_KEY_FILE, DEFAULT_OUT_DIR, MAX_DAYS, parseBits, parseDays } from './profile.js';
+import { ExitCode, printResult } from '../common/index.js';
+import {
+  ALLOWED_BITS,
+  CLIENT_CERT_FILE,
+  CLIENT_KEY_FILE,
+  DEFAULT_BITS,
+  DEFAULT_CERT_FILE,
+  DEFAULT_DAYS,
+  DEFAULT_HOSTS,
+  DEFAULT_KEY_FILE,
+  DEFAULT_OUT_DIR,
+  MAX_DAYS,
+  P12_FILE,
+  parseBits,
+  parseDays,
+} from './profile/index.js';
 
 /** Repeated here (not imported from generate.ts) so --help does not load the generator. */
 const P12_PASSWORD_VARIABLE = 'H2_SETUP_P12_PASSWORD';
@@ -104,7 +115,7 @@ Examples:
 async function runCerts(flags: CertsFlags): Promise<ExitCode> {
   const common = { outDir: flags.outDir, keyFile: flags.key, certFile: flags.cert, hosts: flags.host };
   const report = await import('./report.js');
-  const notice = (await import('./ca-root.js')).caRootNotice();
+  const notice = (await import('./ca/index.js')).caRootNotice();
   if (notice && (flags.ca || flags.client || flags.csr !== undefined || flags.installCa || flags.uninstallCa)) process.stderr.write(notice);
   if (flags.installCa || flags.uninstallCa) {
     const { installLocalCa } = await import('./install-ca.js');

@@ -6,15 +6,22 @@
  * (the fast one, see bench/ecdsa.mjs) needs only forge's ASN.1 codec.
  */
 import { type KeyObject, X509Certificate } from 'node:crypto';
-import { usageError } from '../errors.js';
-import { type Host, parseHosts } from './hosts.js';
-import { describeKey, generateEcdsaKeyPair, type KeyType } from './key-description.js';
-import { privateKeyToPem, startRsaKeyGeneration } from './keys.js';
-import { defaultClientName, type IssuedLeaf, issueLeafCertificate, type LeafKind } from './leaf-certificate.js';
-import type { LocalCa } from './local-ca.js';
-import { leafCommonName } from './name-constraints.js';
-import { type KeyBits, MAX_CERTIFICATE_BYTES, parseBits, parseDays } from './profile.js';
-import type { ExtendedKeyUsage, KeyUsage } from './x509-extensions.js';
+import { usageError } from '../common/index.js';
+import type { LocalCa } from './ca/index.js';
+import { leafCommonName } from './ca/index.js';
+import { type Host, type KeyBits, MAX_CERTIFICATE_BYTES, parseBits, parseDays, parseHosts } from './profile/index.js';
+import type { ExtendedKeyUsage, KeyUsage } from './x509/index.js';
+import {
+  defaultClientName,
+  describeKey,
+  generateEcdsaKeyPair,
+  type IssuedLeaf,
+  issueLeafCertificate,
+  type KeyType,
+  type LeafKind,
+  privateKeyToPem,
+  startRsaKeyGeneration,
+} from './x509/index.js';
 
 export const KEY_TYPES = ['rsa', 'ecdsa'] as const;
 
@@ -93,7 +100,7 @@ export async function makePair(spec: PairSpec): Promise<MadePair> {
 }
 
 async function loadLocalCa(): Promise<LocalCa> {
-  const [{ loadOrCreateLocalCa }, { loadForge }] = await Promise.all([import('./local-ca.js'), import('./x509-builder.js')]);
+  const [{ loadOrCreateLocalCa }, { loadForge }] = await Promise.all([import('./ca/index.js'), import('./x509/index.js')]);
   return loadOrCreateLocalCa(await loadForge());
 }
 

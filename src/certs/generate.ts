@@ -2,28 +2,33 @@ import { X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { usageError } from '../errors.js';
-import { readRegularFile, sweepStaleTemporaryFiles, UnreadableFileError, writeFilesAtomically, writeNewFiles } from '../files.js';
-import { LOCK_FILE, withLockFile } from '../lock-file.js';
-import { checkDirectoryPath, displayPath, pathExists, pathKind } from '../paths.js';
-import { caRootDirectory } from './ca-root.js';
+import {
+  checkDirectoryPath,
+  displayPath,
+  LOCK_FILE,
+  pathExists,
+  pathKind,
+  readRegularFile,
+  sweepStaleTemporaryFiles,
+  UnreadableFileError,
+  usageError,
+  withLockFile,
+  writeFilesAtomically,
+  writeNewFiles,
+} from '../common/index.js';
+import type { LocalCa } from './ca/index.js';
+import { caRootDirectory } from './ca/index.js';
 import { checkCertificateSize, makePair, type PairSpec, pairSpecOf, pairSummary } from './create.js';
-import { readCertificateRequest, signCertificateRequest } from './csr.js';
-import { CA_CERT_BESIDE_PAIR, CLIENT_CERT_FILE, CLIENT_KEY_FILE, P12_FILE } from './file-names.js';
-import type { Host } from './hosts.js';
-import { describeKey, type KeyType } from './key-description.js';
-import { privateKeyToPem } from './keys.js';
-import type { LeafKind } from './leaf-certificate.js';
-import type { LocalCa } from './local-ca.js';
-import { buildPkcs12 } from './pkcs12.js';
-import { DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, DEFAULT_OUT_DIR } from './profile.js';
-import { loadForge } from './x509-builder.js';
+import type { Host } from './profile/index.js';
+import { CA_CERT_BESIDE_PAIR, CLIENT_CERT_FILE, CLIENT_KEY_FILE, DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, DEFAULT_OUT_DIR, P12_FILE } from './profile/index.js';
+import type { LeafKind } from './x509/index.js';
+import { buildPkcs12, describeKey, type KeyType, loadForge, privateKeyToPem, readCertificateRequest, signCertificateRequest } from './x509/index.js';
 
 /** Where --p12 reads its password from when it is not asked at a terminal. */
 export const P12_PASSWORD_VARIABLE = 'H2_SETUP_P12_PASSWORD';
 export const P12_NEEDS_PASSWORD = `--p12 needs a password: set ${P12_PASSWORD_VARIABLE} or run at a terminal; there is no default password`;
 
-import { assertHostsPermittedByLocalCa } from './name-constraints.js';
+import { assertHostsPermittedByLocalCa } from './ca/index.js';
 
 export interface GenerateOptions {
   outDir?: string;
@@ -87,8 +92,6 @@ export interface CertificateSummary {
     fingerprintSha256: string;
   };
 }
-
-export { CA_CERT_BESIDE_PAIR } from './file-names.js';
 
 interface GeneratePlan {
   spec: PairSpec;
@@ -359,7 +362,7 @@ async function makePairFor(plan: GeneratePlan, password: string | undefined): Pr
 async function signRequest(csr: { path: string; text: string }, plan: GeneratePlan): Promise<Issued> {
   const source = displayPath(csr.path);
   const request = readCertificateRequest(csr.text, source);
-  const { loadOrCreateLocalCa } = await import('./local-ca.js');
+  const { loadOrCreateLocalCa } = await import('./ca/index.js');
   const localCa = await loadOrCreateLocalCa(await loadForge());
   const leaf = signCertificateRequest(request, { ca: localCa, days: plan.spec.days, ...(plan.hostsGiven ? { hosts: plan.spec.hosts } : {}), source });
   checkCertificateSize(leaf.certPem, leaf.hosts.length);

@@ -1,10 +1,9 @@
-import { shellQuote } from '../shell-quote.js';
-import { caRootDirectory } from './ca-root.js';
-import { type CaConstraintsReport, caConstraintsOf } from './check.js';
-import { loadOrCreateLocalCa, readLocalCaCertificate } from './local-ca.js';
-import type { TrustVerdict } from './trust-check.js';
-import { selectedStores, type TrustAction, updateTrustStores } from './trust-stores.js';
-import { loadForge } from './x509-builder.js';
+import { shellQuote } from '../common/index.js';
+import { type CaConstraintsReport, caConstraintsOf, caRootDirectory, loadOrCreateLocalCa, readLocalCaCertificate } from './ca/index.js';
+
+import type { TrustVerdict } from './trust/index.js';
+import { selectedStores, type TrustAction, updateTrustStores } from './trust/index.js';
+import { loadForge } from './x509/index.js';
 
 export interface InstallCaOptions {
   uninstall?: boolean;
@@ -94,8 +93,8 @@ async function trustAfterInstall(caCertPath: string, env: NodeJS.ProcessEnv): Pr
   } catch {
     return undefined;
   }
-  const { makeTrialLeaf } = await import('./trial-leaf.js');
-  const { checkTrust } = await import('./trust-check.js');
+  const { makeTrialLeaf } = await import('./ca/index.js');
+  const { checkTrust } = await import('./trust/index.js');
   const leaf = makeTrialLeaf(ca);
   return checkTrust(leaf.certPem, leaf.keyPem, ca.certPem, { caCertPath, caDirectory: ca.directory, env });
 }

@@ -1,7 +1,8 @@
-import { pathExists } from '../paths.js';
-import { type CheckResult, checkCertificates, type ProblemCode } from './check.js';
+import { pathExists } from '../common/index.js';
+import type { ProblemCode } from './certificate-checks.js';
+import { type CheckResult, checkCertificates } from './check.js';
 import { type CertificateSummary, type GenerateOptions, generateCertificates, planGeneration } from './generate.js';
-import { DEFAULT_HOSTS, parseHost } from './hosts.js';
+import { DEFAULT_HOSTS, parseHost } from './profile/index.js';
 
 /**
  * `h2-setup certs --renew`: safe in a project's predev/prestart script. It makes the pair

@@ -3,7 +3,7 @@
  * ways to make Node trust it. Its result is the `certs --json` document, and the library's
  * writeCertificates(): the command and the library call this, so the two cannot drift.
  */
-import { shellQuote } from '../shell-quote.js';
+import { shellQuote } from '../common/index.js';
 import { type CertificateSummary, generateCertificates } from './generate.js';
 
 /** The library's options: the `certs` flags in camelCase, with their real types. */

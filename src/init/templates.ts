@@ -18,10 +18,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CA_CERT_BESIDE_PAIR } from '../certs/generate.js';
-import { defaultClientName } from '../certs/leaf-certificate.js';
-import { DEFAULT_CERT_FILE } from '../certs/profile.js';
-import { selfCommand } from '../self-command.js';
+import { CA_CERT_BESIDE_PAIR, DEFAULT_CERT_FILE } from '../certs/profile/index.js';
+import { defaultClientName } from '../certs/x509/index.js';
+import { selfCommand } from '../system/index.js';
 import type { Transport } from './options.js';
 
 /** Found from this module's own URL (dist/init/templates.js -> ../../templates),

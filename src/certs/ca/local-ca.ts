@@ -3,16 +3,23 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type forgeModule from 'node-forge';
-import { H2SetupError, usageError } from '../errors.js';
-import { readRegularFile, sweepStaleTemporaryFiles, UnreadableFileError, writeNewFiles } from '../files.js';
-import { LOCK_FILE, withLockFile } from '../lock-file.js';
-import { checkDirectoryPath, pathExists } from '../paths.js';
-import { shellQuote } from '../shell-quote.js';
-import { CA_CERT_FILE, CA_KEY_FILE, caRootDirectory } from './ca-root.js';
-import { privateKeyToPem, publicKeyToPem, startRsaKeyGeneration } from './keys.js';
+import {
+  checkDirectoryPath,
+  H2SetupError,
+  LOCK_FILE,
+  pathExists,
+  readRegularFile,
+  shellQuote,
+  sweepStaleTemporaryFiles,
+  UnreadableFileError,
+  usageError,
+  withLockFile,
+  writeNewFiles,
+} from '../../common/index.js';
+import { CA_CERT_FILE, CA_KEY_FILE, CLOCK_SKEW_MS } from '../profile/index.js';
+import { buildForgeCertificate, type Forge, privateKeyToPem, publicKeyToPem, startRsaKeyGeneration } from '../x509/index.js';
 import { caPermittedSubtrees, nameConstraintsExtension } from './name-constraints.js';
-import { CLOCK_SKEW_MS } from './profile.js';
-import { buildSignedCertificate, type Forge } from './x509-builder.js';
+import { caRootDirectory } from './root.js';
 
 /** Ten years: a development CA is installed into trust stores by hand, and every
  *  renewal means doing that again. Leaves stay at 825 days or less. */
@@ -184,7 +191,7 @@ export async function loadOrCreateLocalCa(forge: Forge, env: NodeJS.ProcessEnv =
       { name: 'organizationName', value: CA_ORGANIZATION },
       { name: 'organizationalUnitName', value: describeUser() },
     ];
-    const { pem } = buildSignedCertificate(forge, {
+    const { pem } = buildForgeCertificate(forge, {
       subjectPublicKeyPem: publicKeyToPem(publicKey),
       subject,
       signingKey: privateKey,

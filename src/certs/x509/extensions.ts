@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isIPv4 } from 'node:net';
+import type { Host } from '../profile/index.js';
 import {
   type Asn1,
   bitStringBytes,
@@ -15,7 +16,6 @@ import {
   smallInteger,
   toDer,
 } from './der.js';
-import type { Host } from './hosts.js';
 import { OID } from './oids.js';
 
 /** Certificate extensions (RFC 5280 section 4.2) as DER, for any key type. */

@@ -1,5 +1,5 @@
 import { createCipheriv, createHash, createHmac, type KeyObject, pbkdf2Sync, randomBytes } from 'node:crypto';
-import { usageError } from '../errors.js';
+import { usageError } from '../../common/index.js';
 import { type Asn1, bmpString, explicit, fromPem, implicitPrimitive, nullValue, octetString, oid, sequence, set, smallInteger, toDer } from './der.js';
 import { OID } from './oids.js';
 

@@ -1,14 +1,14 @@
 import { type KeyObject, X509Certificate } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
-import { ExitCode, H2SetupError } from '../errors.js';
-import { buildSignedCertificate, type CertificateSigner, distinguishedName } from './certificate-der.js';
-import { readCertificateFields } from './certificate-fields.js';
+import { ExitCode, H2SetupError } from '../../common/index.js';
+import type { Host } from '../profile/index.js';
+import { CLOCK_SKEW_MS, MAX_DAYS } from '../profile/index.js';
+import { buildSignedCertificate, type CertificateSigner, distinguishedName } from './certificate.js';
 import { fromPem } from './der.js';
-import type { Host } from './hosts.js';
-import { describeKey } from './key-description.js';
+import { basicConstraints, type ExtendedKeyUsage, extendedKeyUsage, type KeyUsage, keyIdentifierOf, keyUsage, subjectAltName } from './extensions.js';
+import { readCertificateFields } from './fields.js';
+import { describeKey } from './keys.js';
 import { OID } from './oids.js';
-import { CLOCK_SKEW_MS, MAX_DAYS } from './profile.js';
-import { basicConstraints, type ExtendedKeyUsage, extendedKeyUsage, type KeyUsage, keyIdentifierOf, keyUsage, subjectAltName } from './x509-extensions.js';
 
 /**
  * The two leaf profiles h2-setup issues, for RSA and ECDSA keys alike, self-signed or

@@ -1,7 +1,7 @@
 import { isIPv4, isIPv6, SocketAddress } from 'node:net';
 import { domainToASCII } from 'node:url';
-import { usageError } from '../errors.js';
-import { MAX_HOSTS } from './profile.js';
+import { usageError } from '../../common/index.js';
+import { MAX_HOSTS } from './limits.js';
 
 /** A name the certificate is for: a DNS name or an IP address, kept apart because
  *  they go into different subjectAltName entries (dNSName vs iPAddress) and clients

@@ -1,6 +1,6 @@
 import { type KeyObject, randomBytes, sign } from 'node:crypto';
 import type forgeModule from 'node-forge';
-import type { Host } from './hosts.js';
+import type { Host } from '../profile/index.js';
 
 /** node-forge's namespace, for the modules that take it once loaded (loadForge). */
 export type Forge = typeof forgeModule;
@@ -41,7 +41,7 @@ export interface CertificateSpec {
  * under one. The TBSCertificate is produced by forge exactly as `cert.sign()` would
  * and cached on the certificate so the PEM carries the very bytes that were signed.
  */
-export function buildSignedCertificate(forge: Forge, spec: CertificateSpec): { pem: string; serialHex: string } {
+export function buildForgeCertificate(forge: Forge, spec: CertificateSpec): { pem: string; serialHex: string } {
   const cert = forge.pki.createCertificate();
   cert.version = 2; // v3: extensions need it
   cert.serialNumber = randomSerialHex();

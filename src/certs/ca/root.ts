@@ -1,7 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { userDirectory } from '../user-dirs.js';
-
-export { CA_CERT_FILE, CA_KEY_FILE } from './file-names.js';
+import { userDirectory } from '../../system/index.js';
 
 /**
  * Where the local development CA lives: `H2_SETUP_CAROOT` when set (tests, or a user

@@ -1,9 +1,9 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-import { usageError } from '../errors.js';
+import { usageError } from '../../common/index.js';
+import { type Host, parseHost } from '../profile/index.js';
 import { type Asn1, bitStringBytes, bytesOf, children, fromDer, fromPem, isTag, oidOf, sequenceElementBytes, toDer } from './der.js';
-import { type Host, parseHost } from './hosts.js';
-import { describeKey, type KeyDescription } from './key-description.js';
-import { type CaKeyPair, type IssuedLeaf, issueLeafCertificate } from './leaf-certificate.js';
+import { describeKey, type KeyDescription } from './keys.js';
+import { type CaKeyPair, type IssuedLeaf, issueLeafCertificate } from './leaf.js';
 import { OID, oidName } from './oids.js';
 
 /**

@@ -1,6 +1,6 @@
 import { type Asn1, bitStringBytes, bytesOf, children, fromDer, isTag, oidOf, Tag } from './der.js';
+import { KEY_USAGE_BITS, type KeyUsage } from './extensions.js';
 import { OID, oidName } from './oids.js';
-import { KEY_USAGE_BITS, type KeyUsage } from './x509-extensions.js';
 
 /**
  * What Node's X509Certificate does not tell (before Node 22 not even the signature

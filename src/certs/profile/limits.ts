@@ -1,5 +1,4 @@
-import { usageError } from '../errors.js';
-import { wholeNumber } from '../numbers.js';
+import { usageError, wholeNumber } from '../../common/index.js';
 
 /** RSA sizes we make. 2048 is the floor every client accepts and the fastest to
  *  generate; 3072 and 4096 are there for policies that ask for more. */
@@ -27,8 +26,6 @@ export const MAX_CERTIFICATE_BYTES = 96 * 1024;
 /** --host names per certificate: with names up to 253 bytes this still stays far under
  *  MAX_CERTIFICATE_BYTES for ordinary names, and keeps --check's per-host work bounded. */
 export const MAX_HOSTS = 1000;
-
-export { DEFAULT_CERT_FILE, DEFAULT_KEY_FILE } from './file-names.js';
 
 export function parseDays(raw: string | number | undefined): number {
   if (raw === undefined) return DEFAULT_DAYS;

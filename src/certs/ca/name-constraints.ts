@@ -2,14 +2,11 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIPv4, isIPv6, SocketAddress } from 'node:net';
 import { join } from 'node:path';
-import { type H2SetupError, usageError } from '../errors.js';
-import { pathKind } from '../paths.js';
-import { shellQuote } from '../shell-quote.js';
-import { CA_CERT_FILE, caRootDirectory } from './ca-root.js';
-import { readCertificateFields } from './certificate-fields.js';
-import { type Asn1, bytesOf, children, implicitConstructed, implicitPrimitive, isTag, sequence, toDer } from './der.js';
-import type { Host } from './hosts.js';
-import { OID } from './oids.js';
+import { type H2SetupError, pathKind, shellQuote, usageError } from '../../common/index.js';
+import type { Host } from '../profile/index.js';
+import { CA_CERT_FILE } from '../profile/index.js';
+import { type Asn1, bytesOf, children, implicitConstructed, implicitPrimitive, isTag, OID, readCertificateFields, sequence, toDer } from '../x509/index.js';
+import { caRootDirectory } from './root.js';
 
 /**
  * Name constraints (RFC 5280 4.2.1.10) for the local development CA: the CA may only
@@ -315,4 +312,25 @@ export function assertHostsPermittedByLocalCa(hosts: readonly Host[], env: NodeJ
   const { directory, constraints } = localCaConstraints(env);
   const outside = hostsOutsideConstraints(hosts, constraints);
   if (constraints && outside.length > 0) throw outsideConstraintsError(outside, constraints, directory);
+}
+
+/** The local CA that signed the pair: whether it is name-constrained (issue 12), and what it permits. */
+export interface CaConstraintsReport {
+  constrained: boolean;
+  permitted: string[];
+  /** For an unconstrained CA: what that means, and how to replace it. */
+  detail?: string;
+  fix?: string;
+}
+
+/** Issue 12: a CA made before h2-setup constrained its CAs keeps working, and is reported as such. */
+export function caConstraintsOf(ca: X509Certificate): CaConstraintsReport {
+  let constraints: ReturnType<typeof readNameConstraints>;
+  try {
+    constraints = readNameConstraints(ca);
+  } catch {
+    constraints = undefined;
+  }
+  if (constraints) return { constrained: true, permitted: constraints.permitted.map(subtreeText) };
+  return { constrained: false, permitted: [], ...unconstrainedCaNotice(caRootDirectory()) };
 }

@@ -15,9 +15,9 @@ import {
   unsignedInteger,
   utf8String,
 } from './der.js';
+import { authorityKeyIdentifier, keyIdentifierOf, subjectKeyIdentifier } from './extensions.js';
+import { randomSerialHex } from './forge-builder.js';
 import { OID } from './oids.js';
-import { randomSerialHex } from './x509-builder.js';
-import { authorityKeyIdentifier, keyIdentifierOf, subjectKeyIdentifier } from './x509-extensions.js';
 
 /**
  * Builds and signs an X.509 v3 certificate at the DER level, for any public key Node's

@@ -1,9 +1,15 @@
 import { generateKeyPairSync, type KeyObject, type X509Certificate } from 'node:crypto';
-import { buildSignedCertificate, distinguishedName } from './certificate-der.js';
-import { readCertificateFields } from './certificate-fields.js';
-import { OID } from './oids.js';
-import { CLOCK_SKEW_MS } from './profile.js';
-import { basicConstraints, extendedKeyUsage, keyUsage, subjectAltName } from './x509-extensions.js';
+import { CLOCK_SKEW_MS } from '../profile/index.js';
+import {
+  basicConstraints,
+  buildSignedCertificate,
+  distinguishedName,
+  extendedKeyUsage,
+  keyUsage,
+  OID,
+  readCertificateFields,
+  subjectAltName,
+} from '../x509/index.js';
 
 /**
  * A throwaway localhost server leaf signed by the local CA, made in memory and never

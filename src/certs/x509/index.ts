@@ -1,0 +1,15 @@
+/**
+ * X.509 encoding: keys, DER (with node-forge's ASN.1 codec only), OIDs, extensions, the one
+ * certificate builder and the leaf profiles built on it, reading a certificate's fields,
+ * PKCS#10 requests and PKCS#12 bundles. Uses profile/ only.
+ */
+export { buildSignedCertificate, distinguishedName } from './certificate.js';
+export { readCertificateRequest, signCertificateRequest } from './csr.js';
+export { type Asn1, bytesOf, children, fromPem, implicitConstructed, implicitPrimitive, isTag, sequence, toDer, toPem } from './der.js';
+export { basicConstraints, type ExtendedKeyUsage, extendedKeyUsage, type KeyUsage, keyUsage, subjectAltName } from './extensions.js';
+export { type CertificateFields, type CertificatePurpose, certificatePurpose, readCertificateFields } from './fields.js';
+export { buildForgeCertificate, type Forge, loadForge } from './forge-builder.js';
+export { describeKey, generateEcdsaKeyPair, type KeyType, keyMatchesCertificate, privateKeyToPem, publicKeyToPem, startRsaKeyGeneration } from './keys.js';
+export { defaultClientName, type IssuedLeaf, issueLeafCertificate, type LeafKind } from './leaf.js';
+export { OID } from './oids.js';
+export { buildPkcs12 } from './pkcs12.js';

@@ -1,0 +1,8 @@
+/**
+ * This machine: programs on PATH, running one with a deadline, how to run this h2-setup
+ * again, and the per-user directories.
+ */
+export { findOnPath } from './find-on-path.js';
+export { runBounded } from './run-bounded.js';
+export { selfCommand } from './self-command.js';
+export { userDirectory } from './user-dirs.js';
