@@ -10,7 +10,6 @@ import { loadOrCreateLocalCa } from '../dist/certs/ca/index.js';
 import { parseHosts } from '../dist/certs/profile/index.js';
 import {
   certificatePurpose,
-  defaultClientName,
   describeKey,
   generateEcdsaKeyPair,
   issueLeafCertificate,
@@ -18,6 +17,7 @@ import {
   loadForge,
   readCertificateFields,
 } from '../dist/certs/x509/index.js';
+import { userAtHost } from '../dist/system/index.js';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { dumpDom } from './helpers/chromium.mjs';
 import { runCli, tempDir } from './helpers/cli.mjs';
@@ -40,7 +40,7 @@ function makePair({ kind = 'server', keyType = 'ecdsa', hosts = ['localhost', '1
     kind,
     publicKey,
     hosts: parsedHosts,
-    commonName: commonName ?? parsedHosts[0]?.value ?? defaultClientName(),
+    commonName: commonName ?? parsedHosts[0]?.value ?? userAtHost(),
     days,
     ...(signedByCa ? { ca } : { selfSigningKey: privateKey }),
   });
@@ -165,9 +165,9 @@ for (const keyType of ['ecdsa', 'rsa']) {
 }
 
 test('a client certificate is named after the user and machine by default', () => {
-  assert.match(defaultClientName(), /^[^@\s]+@[^@\s]+$|^[^@\s]+$/);
+  assert.match(userAtHost(), /^[^@\s]+@[^@\s]+$|^[^@\s]+$/);
   const client = makePair({ kind: 'client', hosts: [], signedByCa: true });
-  assert.match(new X509Certificate(client.certPem).subject, new RegExp(`CN=${defaultClientName().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  assert.match(new X509Certificate(client.certPem).subject, new RegExp(`CN=${userAtHost().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   assert.equal(new X509Certificate(client.certPem).subjectAltName, undefined);
 });
 

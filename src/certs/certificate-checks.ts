@@ -7,8 +7,8 @@
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import { basename } from 'node:path';
 import { caRootDirectory } from './ca/index.js';
-import { CLIENT_CERT_FILE, type Host, MAX_CERTIFICATE_BYTES, MAX_DAYS, needsRenewal, renewalThresholdMs } from './profile/index.js';
-import { type CertificateFields, certificatePurpose, describeKey, keyMatchesCertificate as keyBelongsToCertificate } from './x509/index.js';
+import { CLIENT_CERT_FILE, DAY_MS, type Host, MAX_CERTIFICATE_BYTES, MAX_DAYS, needsRenewal, renewalThresholdMs } from './profile/index.js';
+import { type CertificateFields, certificatePurpose, describeKey, keyMatchesCertificate as keyBelongsToCertificate, OID } from './x509/index.js';
 export type ProblemCode =
   | 'key-unreadable'
   | 'cert-unreadable'
@@ -42,9 +42,6 @@ export function regenerate(flags = ''): string {
   return `run \`${REMAKE}${flags ? ` ${flags}` : ''}\` to make a new pair`;
 }
 export const REGENERATE = regenerate();
-
-const SERVER_AUTH_OID = '1.3.6.1.5.5.7.3.1';
-const DAY_MS = 86_400_000;
 
 /** Who signed the certificate, the CA certificate when one was found, and what is wrong with the signature. */
 export interface IssuerFinding {
@@ -223,7 +220,7 @@ const issuerStillValid: CertificateCheck = {
 const forServerAuth: CertificateCheck = {
   name: 'for TLS servers',
   run: ({ cert, client }) =>
-    client || (cert as X509Certificate & { keyUsage?: string[] }).keyUsage?.includes(SERVER_AUTH_OID)
+    client || (cert as X509Certificate & { keyUsage?: string[] }).keyUsage?.includes(OID.serverAuth)
       ? []
       : [
           problemOf(

@@ -6,11 +6,11 @@ import { CERTIFICATE_CHECKS, type CheckedPair, type IssuerFinding, type Problem,
 import {
   CA_CERT_BESIDE_PAIR,
   CA_CERT_FILE,
+  certificateHostNames,
   DEFAULT_CERT_FILE,
   DEFAULT_HOSTS,
   DEFAULT_KEY_FILE,
   DEFAULT_OUT_DIR,
-  parseHost,
   parseHosts,
 } from './profile/index.js';
 import type { TrustVerdict } from './trust/index.js';
@@ -21,6 +21,7 @@ import {
   describeKey,
   keyMatchesCertificate as keyBelongsToCertificate,
   readCertificateFields,
+  subjectAltNameHosts,
 } from './x509/index.js';
 
 export interface CheckOptions {
@@ -68,30 +69,13 @@ export interface CheckResult {
   trust?: TrustVerdict[];
 }
 
-/** The names in a subjectAltName as Node prints it ("DNS:a, IP Address:b"). */
-function subjectAltNameHosts(san: string | null): string[] {
-  if (!san) return [];
-  return san
-    .split(/,\s*/)
-    .map((entry) => /^(?:DNS|IP Address):(.+)$/.exec(entry.trim())?.[1])
-    .filter((value): value is string => value !== undefined);
-}
-
 /** --out-dir, --key, --cert, every --host and --ca as needed to remake the checked pair. */
 function remakeFlags(options: CheckOptions, hostsToCover: readonly string[], caSigned: boolean, client = false): string {
   const flags: string[] = [];
   if (options.outDir !== undefined && resolve(options.outDir) !== resolve(DEFAULT_OUT_DIR)) flags.push('--out-dir', shellQuote(options.outDir));
   if (options.keyFile !== undefined && options.keyFile !== DEFAULT_KEY_FILE) flags.push('--key', shellQuote(options.keyFile));
   if (options.certFile !== undefined && options.certFile !== DEFAULT_CERT_FILE) flags.push('--cert', shellQuote(options.certFile));
-  const names: string[] = [];
-  for (const raw of hostsToCover) {
-    try {
-      const { value } = parseHost(raw);
-      if (!names.includes(value)) names.push(value);
-    } catch {
-      // not a name h2-setup can put in a certificate (an email SAN, say): leave it out
-    }
-  }
+  const names = certificateHostNames(hostsToCover);
   // The defaults need no flags.
   if (names.join(' ') !== DEFAULT_HOSTS.join(' ')) for (const name of names) flags.push('--host', shellQuote(name));
   // --client implies --ca, and its names are only the ones it had.
@@ -176,7 +160,7 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
 
   // Remake the pair as it is meant to be: every name it has plus every name asked for, and
   // signed the same way (a CA-signed pair stays CA-signed).
-  const hostsToCover = [...subjectAltNameHosts(pair.san), ...(pair.client ? [] : hosts.map((host) => host.value))];
+  const hostsToCover = [...subjectAltNameHosts(pair.san).map((host) => host.value), ...(pair.client ? [] : hosts.map((host) => host.value))];
   const caSigned = pair.issuer.signedBy !== 'self-signed';
   const trust = options.trust !== false && key && keyBelongsToCertificate(key, cert) ? await askClients(cert, key, pair.issuer) : [];
   return {

@@ -7,12 +7,12 @@
  */
 import { type KeyObject, X509Certificate } from 'node:crypto';
 import { usageError } from '../common/index.js';
+import { userAtHost } from '../system/index.js';
 import type { LocalCa } from './ca/index.js';
 import { leafCommonName } from './ca/index.js';
 import { type Host, type KeyBits, MAX_CERTIFICATE_BYTES, parseBits, parseDays, parseHosts } from './profile/index.js';
 import type { ExtendedKeyUsage, KeyUsage } from './x509/index.js';
 import {
-  defaultClientName,
   describeKey,
   generateEcdsaKeyPair,
   type IssuedLeaf,
@@ -86,7 +86,7 @@ export async function makePair(spec: PairSpec): Promise<MadePair> {
   const keyPairPromise = spec.keyType === 'ecdsa' ? Promise.resolve(generateEcdsaKeyPair()) : startRsaKeyGeneration(spec.bits);
   const localCa = spec.ca ? await loadLocalCa() : undefined;
   const { privateKey, publicKey } = await keyPairPromise;
-  const commonName = spec.kind === 'client' ? (spec.hosts[0]?.value ?? defaultClientName()) : leafCommonName(spec.hosts);
+  const commonName = spec.kind === 'client' ? (spec.hosts[0]?.value ?? userAtHost()) : leafCommonName(spec.hosts);
   const leaf = issueLeafCertificate({
     kind: spec.kind,
     publicKey,

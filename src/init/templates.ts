@@ -19,8 +19,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CA_CERT_BESIDE_PAIR, DEFAULT_CERT_FILE } from '../certs/profile/index.js';
-import { defaultClientName } from '../certs/x509/index.js';
-import { selfCommand } from '../system/index.js';
+import { selfCommand, userAtHost } from '../system/index.js';
 import type { Transport } from './options.js';
 
 /** Found from this module's own URL (dist/init/templates.js -> ../../templates),
@@ -155,7 +154,7 @@ export function renderProject(input: RenderInput): RenderedFile[] {
     h2setup,
     certsCommand: `${h2setup} certs${ca ? ' --ca' : ''} --force${mtls ? `\n${h2setup} certs --client --force` : ''}`,
     // The mtls program prints the client certificate's name, which is the user's and the machine's.
-    expectedOutput: fill(read(input.template, variant, 'expected-output.txt').trimEnd(), { clientName: defaultClientName() }),
+    expectedOutput: fill(read(input.template, variant, 'expected-output.txt').trimEnd(), { clientName: userAtHost() }),
     newerNodeOutput: newerNodeOutput(input.template, variant),
     serveNotes: tls ? read(PROJECT_DIR, 'README.serve.md').trimEnd() : '',
   };

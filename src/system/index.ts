@@ -5,4 +5,5 @@
 export { findOnPath } from './find-on-path.js';
 export { runBounded } from './run-bounded.js';
 export { selfCommand } from './self-command.js';
+export { userAtHost } from './user-at-host.js';
 export { userDirectory } from './user-dirs.js';

@@ -1,6 +1,5 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type forgeModule from 'node-forge';
 import {
@@ -16,7 +15,8 @@ import {
   withLockFile,
   writeNewFiles,
 } from '../../common/index.js';
-import { CA_CERT_FILE, CA_KEY_FILE, CLOCK_SKEW_MS } from '../profile/index.js';
+import { userAtHost } from '../../system/index.js';
+import { CA_CERT_FILE, CA_KEY_FILE, CLOCK_SKEW_MS, DAY_MS } from '../profile/index.js';
 import { buildForgeCertificate, type Forge, privateKeyToPem, publicKeyToPem, startRsaKeyGeneration } from '../x509/index.js';
 import { caPermittedSubtrees, nameConstraintsExtension } from './name-constraints.js';
 import { caRootDirectory } from './root.js';
@@ -36,19 +36,7 @@ export interface LocalCa {
   certPem: string;
   privateKey: KeyObject;
   certificate: X509Certificate;
-  /** The forge subject fields, used as the issuer of every leaf. */
-  subject: Array<{ type: string; value: string; valueTagClass?: forgeModule.asn1.Class }>;
-  /** hex, for the leaves' authorityKeyIdentifier */
-  subjectKeyIdentifier: string;
   created: boolean;
-}
-
-function describeUser(): string {
-  try {
-    return `${userInfo().username}@${hostname()}`;
-  } catch {
-    return hostname();
-  }
 }
 
 /** How to start over, said with every refusal of an existing CA. */
@@ -151,12 +139,6 @@ function readCa(forge: Forge, directory: string, created: boolean): LocalCa {
     certPem,
     privateKey,
     certificate,
-    subject: forgeCert.subject.attributes.map((attribute) => ({
-      type: String(attribute.type),
-      value: String(attribute.value),
-      valueTagClass: attribute.valueTagClass,
-    })),
-    subjectKeyIdentifier: ski.subjectKeyIdentifier,
     created,
   };
 }
@@ -185,11 +167,11 @@ export async function loadOrCreateLocalCa(forge: Forge, env: NodeJS.ProcessEnv =
     if (pathExists(join(directory, CA_KEY_FILE))) throw refuse(directory, `has ${CA_KEY_FILE} but no ${CA_CERT_FILE} (a run was killed while making it?)`);
     const { privateKey, publicKey } = await startRsaKeyGeneration(CA_KEY_BITS);
     const notBefore = new Date(Date.now() - CLOCK_SKEW_MS);
-    const notAfter = new Date(notBefore.getTime() + CA_VALIDITY_DAYS * 86_400_000);
+    const notAfter = new Date(notBefore.getTime() + CA_VALIDITY_DAYS * DAY_MS);
     const subject = [
-      { name: 'commonName', value: `h2-setup development CA ${describeUser()}` },
+      { name: 'commonName', value: `h2-setup development CA ${userAtHost()}` },
       { name: 'organizationName', value: CA_ORGANIZATION },
-      { name: 'organizationalUnitName', value: describeUser() },
+      { name: 'organizationalUnitName', value: userAtHost() },
     ];
     const { pem } = buildForgeCertificate(forge, {
       subjectPublicKeyPem: publicKeyToPem(publicKey),

@@ -1,11 +1,24 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isIPv4, isIPv6, SocketAddress } from 'node:net';
 import { join } from 'node:path';
 import { type H2SetupError, pathKind, shellQuote, usageError } from '../../common/index.js';
 import type { Host } from '../profile/index.js';
 import { CA_CERT_FILE } from '../profile/index.js';
-import { type Asn1, bytesOf, children, implicitConstructed, implicitPrimitive, isTag, OID, readCertificateFields, sequence, toDer } from '../x509/index.js';
+import {
+  type Asn1,
+  bytesOf,
+  children,
+  implicitConstructed,
+  implicitPrimitive,
+  ipFromBytes,
+  ipToBytes,
+  isTag,
+  OID,
+  readCertificateFields,
+  sequence,
+  toDer,
+} from '../x509/index.js';
+
 import { caRootDirectory } from './root.js';
 
 /**
@@ -49,38 +62,6 @@ const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const PERMIT_ACCEPTED =
   'a comma list of DNS names (corp.lan, which also permits its subdomains), IP addresses (192.0.2.7) and CIDR ranges (100.64.0.0/10, fd12::/16)';
 
-/** The 4 or 16 octets of an IP address in text form, or undefined when it is not one. */
-export function ipToBytes(text: string): Buffer | undefined {
-  if (isIPv4(text)) return Buffer.from(text.split('.').map(Number));
-  if (!isIPv6(text) || text.includes('%')) return undefined;
-  let head = text;
-  let v4Tail: number[] = [];
-  const lastColon = text.lastIndexOf(':');
-  if (isIPv4(text.slice(lastColon + 1))) {
-    v4Tail = text
-      .slice(lastColon + 1)
-      .split('.')
-      .map(Number);
-    head = `${text.slice(0, lastColon + 1)}0:0`;
-  }
-  const [left = '', right] = head.split('::');
-  const leftGroups = left ? left.split(':') : [];
-  const rightGroups = right ? right.split(':') : [];
-  const zeros = right === undefined ? [] : Array(8 - leftGroups.length - rightGroups.length).fill('0');
-  const groups = [...leftGroups, ...zeros, ...rightGroups];
-  const bytes = Buffer.alloc(16);
-  for (const [index, group] of groups.entries()) bytes.writeUInt16BE(Number.parseInt(group, 16), index * 2);
-  if (v4Tail.length === 4) Buffer.from(v4Tail).copy(bytes, 12);
-  return bytes;
-}
-
-function bytesToIp(bytes: Buffer): string {
-  if (bytes.length === 4) return [...bytes].join('.');
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(bytes.readUInt16BE(i).toString(16));
-  return new SocketAddress({ address: groups.join(':'), family: 'ipv6' }).address;
-}
-
 function prefixMask(octets: number, prefix: number): Buffer {
   const mask = Buffer.alloc(octets);
   for (let bit = 0; bit < prefix; bit++) mask[bit >> 3] = (mask[bit >> 3] ?? 0) | (0x80 >> (bit & 7));
@@ -94,7 +75,7 @@ function maskToText(mask: Buffer): string {
 }
 
 function ipSubtree(address: Buffer, mask: Buffer): Subtree {
-  return { kind: 'ip', address, mask, text: `${bytesToIp(address)}/${maskToText(mask)}` };
+  return { kind: 'ip', address, mask, text: `${ipFromBytes(address)}/${maskToText(mask)}` };
 }
 
 /** One H2_SETUP_CA_PERMIT entry (or one built-in), or a usage error naming it. */
@@ -112,7 +93,7 @@ export function parseSubtree(raw: string): Subtree {
     if (!(prefix >= 0 && prefix <= bits)) throw bad(`has a bad prefix length (0 to ${bits} for this address)`);
     const mask = prefixMask(address.length, prefix);
     const network = Buffer.from(address.map((octet, i) => octet & (mask[i] ?? 0)));
-    if (!network.equals(address)) throw bad(`has bits set outside its /${prefix} prefix (the range starts at ${bytesToIp(network)}/${prefix})`);
+    if (!network.equals(address)) throw bad(`has bits set outside its /${prefix} prefix (the range starts at ${ipFromBytes(network)}/${prefix})`);
     return ipSubtree(network, mask);
   }
   if (slash !== -1 || /^[0-9.]+$/.test(text) || text.includes(':')) throw bad('is not a valid IP address or CIDR range');

@@ -89,3 +89,18 @@ export function parseHosts(raw: readonly string[] | undefined): Host[] {
   }
   return hosts;
 }
+
+/** The names among `raw` that h2-setup can put in a certificate, in its spelling, in order,
+ *  without repeats; any other (an email subjectAltName, say) is left out. */
+export function certificateHostNames(raw: readonly string[]): string[] {
+  const names: string[] = [];
+  for (const entry of raw) {
+    try {
+      const { value } = parseHost(entry);
+      if (!names.includes(value)) names.push(value);
+    } catch {
+      // not a DNS name or an IP address
+    }
+  }
+  return names;
+}

@@ -13,10 +13,11 @@ export {
   DEFAULT_KEY_FILE,
   P12_FILE,
 } from './file-names.js';
-export { DEFAULT_HOSTS, type Host, parseHost, parseHosts } from './hosts.js';
+export { certificateHostNames, DEFAULT_HOSTS, type Host, parseHost, parseHosts } from './hosts.js';
 export {
   ALLOWED_BITS,
   CLOCK_SKEW_MS,
+  DAY_MS,
   DEFAULT_BITS,
   DEFAULT_DAYS,
   DEFAULT_OUT_DIR,

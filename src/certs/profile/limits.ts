@@ -6,6 +6,9 @@ export const ALLOWED_BITS = [2048, 3072, 4096] as const;
 export type KeyBits = (typeof ALLOWED_BITS)[number];
 export const DEFAULT_BITS: KeyBits = 2048;
 
+/** A day, in the milliseconds Date counts in. */
+export const DAY_MS = 86_400_000;
+
 /** A year, like most development CAs; renewing is one command. */
 export const DEFAULT_DAYS = 365;
 /** Apple's platforms reject TLS server certificates whose validity period is longer

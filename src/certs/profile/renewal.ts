@@ -5,8 +5,8 @@
  * a third of the lifetime scales with it (step-ca's `needs-renewal` uses the same
  * idea), and the 30-day cap keeps a two-year certificate from being renewed for months.
  */
+import { DAY_MS } from './limits.js';
 
-const DAY_MS = 86_400_000;
 export const RENEWAL_CAP_MS = 30 * DAY_MS;
 
 /** How long before notAfter a certificate with this validity counts as expiring soon. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
 import { shellQuote } from '../../common/index.js';
 import { extraPermitted, hostsOutsideConstraints, readNameConstraints, replaceCaCommand, subtreeText } from '../ca/index.js';
-import type { Host } from '../profile/index.js';
+import { subjectAltNameHosts } from '../x509/index.js';
 import type { Context, Lineage, TrustClient, TrustVerdict } from './context.js';
 import { askMacosKeychain } from './macos.js';
 import { askNode } from './node.js';
@@ -30,24 +30,12 @@ export interface CheckTrustOptions {
 const DEFAULT_TIMEOUT_MS = 15_000;
 
 function firstIdentity(leaf: X509Certificate): { name: string; isIp: boolean } {
-  const entries = (leaf.subjectAltName ?? '').split(', ').filter(Boolean);
-  const dns = entries.find((entry) => entry.startsWith('DNS:'));
-  if (dns) return { name: dns.slice(4).replace(/^\*\./, 'h2-setup-trust-check.'), isIp: false };
-  const ip = entries.find((entry) => entry.startsWith('IP Address:'));
-  if (ip) return { name: ip.slice('IP Address:'.length), isIp: true };
+  const hosts = subjectAltNameHosts(leaf.subjectAltName);
+  const dns = hosts.find((host) => host.kind === 'dns');
+  if (dns) return { name: dns.value.replace(/^\*\./, 'h2-setup-trust-check.'), isIp: false };
+  const ip = hosts.find((host) => host.kind === 'ip');
+  if (ip) return { name: ip.value, isIp: true };
   return { name: 'localhost', isIp: false };
-}
-
-/** The leaf's subjectAltName entries as hosts (Node writes IPv6 in full, which parses the same). */
-function leafHosts(leaf: X509Certificate): Host[] {
-  return (leaf.subjectAltName ?? '')
-    .split(', ')
-    .filter(Boolean)
-    .flatMap((entry): Host[] => {
-      if (entry.startsWith('DNS:')) return [{ kind: 'dns', value: entry.slice(4) }];
-      if (entry.startsWith('IP Address:')) return [{ kind: 'ip', value: entry.slice('IP Address:'.length) }];
-      return [];
-    });
 }
 
 function lineageOf(leaf: X509Certificate, caPem: string | undefined): { lineage: Lineage; permit: string[] } {
@@ -55,7 +43,7 @@ function lineageOf(leaf: X509Certificate, caPem: string | undefined): { lineage:
     const ca = new X509Certificate(caPem);
     if (leaf.checkIssued(ca) && leaf.verify(ca.publicKey)) {
       const constraints = readNameConstraints(ca);
-      const outside = hostsOutsideConstraints(leafHosts(leaf), constraints);
+      const outside = hostsOutsideConstraints(subjectAltNameHosts(leaf.subjectAltName), constraints);
       if (constraints && outside.length > 0) {
         // A new CA must keep permitting what this one permitted beyond the built-in names.
         return { lineage: 'outside-ca', permit: [...extraPermitted(constraints).map(subtreeText), ...outside.map((host) => host.value)] };

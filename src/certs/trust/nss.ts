@@ -82,30 +82,22 @@ export async function askNss(context: Context): Promise<TrustVerdict[]> {
   return Promise.all(databases.map((database, index) => askNssDatabase(context, certutil, database, index)));
 }
 
-/** NSS databases: Chrome/Chromium on Linux read ~/.pki/nssdb; each Firefox profile has its own. */
-export function installDatabases(home: string, create: boolean, certutil: string, env: NodeJS.ProcessEnv): { databases: string[]; created: string[] } {
+/** The databases --install-ca and --uninstall-ca change: the ones --check asks (nssDatabases),
+ *  after making the shared ~/.pki/nssdb when installing and there is none, so Chrome and
+ *  Chromium, which read it, trust the CA from their next start. */
+function databasesToUpdate(home: string, install: boolean, certutil: string, context: TrustContext): { databases: string[]; created: string[] } {
   const created: string[] = [];
   const shared = join(home, '.pki', 'nssdb');
-  if (create && !existsSync(join(shared, 'cert9.db'))) {
+  if (install && !existsSync(join(shared, 'cert9.db'))) {
     mkdirSync(shared, { recursive: true, mode: 0o700 });
-    if (runTool(certutil, ['-d', `sql:${shared}`, '-N', '--empty-password'], env).ok) created.push(shared);
+    if (runTool(certutil, ['-d', `sql:${shared}`, '-N', '--empty-password'], context.env).ok) created.push(shared);
   }
-  const databases = existsSync(join(shared, 'cert9.db')) ? [shared] : [];
-  for (const profiles of [join(home, '.mozilla', 'firefox'), join(home, 'snap', 'firefox', 'common', '.mozilla', 'firefox')]) {
-    let entries: string[] = [];
-    try {
-      entries = readdirSync(profiles);
-    } catch {
-      continue;
-    }
-    for (const entry of entries) if (existsSync(join(profiles, entry, 'cert9.db'))) databases.push(join(profiles, entry));
-  }
-  return { databases, created };
+  return { databases: nssDatabases(home, context.platform), created };
 }
 
 export function updateNss(context: TrustContext, install: boolean): TrustAction[] {
   const home = context.env.HOME || homedir();
-  const certutil = findOnPath('certutil', context.env);
+  const certutil = findOnPath('certutil', context.env, context.platform);
   if (!certutil || context.platform === 'win32') {
     return [
       {
@@ -116,7 +108,7 @@ export function updateNss(context: TrustContext, install: boolean): TrustAction[
       },
     ];
   }
-  const { databases, created } = installDatabases(home, install, certutil, context.env);
+  const { databases, created } = databasesToUpdate(home, install, certutil, context);
   if (databases.length === 0) {
     return [
       {

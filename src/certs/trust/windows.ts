@@ -1,6 +1,7 @@
 /** Windows' CryptoAPI: asking its chain engine and adding or removing the CA in the user's
  *  Root store. Written from Microsoft's documentation; see UNTESTED_CLIENTS. */
 import { runBounded } from '../../system/index.js';
+import { OID } from '../x509/index.js';
 import { type Context, firstLine, runTool, type TrustAction, type TrustContext, type TrustVerdict, whyNotRun } from './context.js';
 
 export async function askWindows(context: Context): Promise<TrustVerdict> {
@@ -13,7 +14,7 @@ export async function askWindows(context: Context): Promise<TrustVerdict> {
     `$c = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new('${path}')`,
     '$ch = [System.Security.Cryptography.X509Certificates.X509Chain]::new()',
     "$ch.ChainPolicy.RevocationMode = 'NoCheck'",
-    "[void]$ch.ChainPolicy.ApplicationPolicy.Add([System.Security.Cryptography.Oid]::new('1.3.6.1.5.5.7.3.1'))",
+    `[void]$ch.ChainPolicy.ApplicationPolicy.Add([System.Security.Cryptography.Oid]::new('${OID.serverAuth}'))`,
     "if ($ch.Build($c)) { 'trusted'; exit 0 } else { ($ch.ChainStatus | ForEach-Object { $_.StatusInformation.Trim() }) -join '; '; exit 3 }",
   ].join('; ');
   const run = await runBounded('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', script], { env: context.env, timeoutMs: context.timeoutMs });

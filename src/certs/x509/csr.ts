@@ -2,6 +2,7 @@ import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { usageError } from '../../common/index.js';
 import { type Host, parseHost } from '../profile/index.js';
 import { type Asn1, bitStringBytes, bytesOf, children, fromDer, fromPem, isTag, oidOf, sequenceElementBytes, toDer } from './der.js';
+import { ipFromBytes } from './ip-address.js';
 import { describeKey, type KeyDescription } from './keys.js';
 import { type CaKeyPair, type IssuedLeaf, issueLeafCertificate } from './leaf.js';
 import { OID, oidName } from './oids.js';
@@ -128,7 +129,7 @@ function subjectAltNamesRequested(attributes: Asn1 | undefined): { hosts: Host[]
         if (oidOf(parts[0], 'extnID') !== OID.subjectAltName) continue;
         for (const generalName of children(fromDer(bytesOf(parts[parts.length - 1], 'extnValue')), 'subjectAltName')) {
           const value = bytesOf(generalName, 'GeneralName');
-          const text = generalName.type === 2 ? value.toString('ascii') : generalName.type === 7 ? ipText(value) : undefined;
+          const text = generalName.type === 2 ? value.toString('ascii') : generalName.type === 7 ? ipFromBytes(value) : undefined;
           let host: Host | undefined;
           try {
             host = text === undefined ? undefined : parseHost(text);
@@ -142,14 +143,6 @@ function subjectAltNamesRequested(attributes: Asn1 | undefined): { hosts: Host[]
     }
   }
   return { hosts, ignoredNames };
-}
-
-function ipText(bytes: Buffer): string | undefined {
-  if (bytes.length === 4) return [...bytes].join('.');
-  if (bytes.length !== 16) return undefined;
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(bytes.readUInt16BE(i).toString(16));
-  return groups.join(':');
 }
 
 function describeGeneralName(tagNumber: number, value: Buffer): string {

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { isIPv4 } from 'node:net';
 import type { Host } from '../profile/index.js';
 import {
   type Asn1,
@@ -16,6 +15,7 @@ import {
   smallInteger,
   toDer,
 } from './der.js';
+import { ipToBytes } from './ip-address.js';
 import { OID } from './oids.js';
 
 /** Certificate extensions (RFC 5280 section 4.2) as DER, for any key type. */
@@ -56,27 +56,18 @@ export function subjectAltName(hosts: readonly Host[]): Asn1 {
   return extension(
     OID.subjectAltName,
     false,
-    sequence(hosts.map((host) => (host.kind === 'ip' ? implicitPrimitive(7, ipAddressBytes(host.value)) : withTag(ia5String(host.value), 2)))),
+    sequence(hosts.map((host) => (host.kind === 'ip' ? implicitPrimitive(7, addressBytes(host.value)) : withTag(ia5String(host.value), 2)))),
   );
+}
+
+function addressBytes(address: string): Buffer {
+  const bytes = ipToBytes(address);
+  if (!bytes) throw new Error(`not an IP address: ${address}`);
+  return bytes;
 }
 
 function withTag(value: Asn1, tagNumber: number): Asn1 {
   return implicitPrimitive(tagNumber, Buffer.from(value.value as string, 'binary'));
-}
-
-/** The octets of an IPv4 or IPv6 address in the forms hosts.ts produces. */
-export function ipAddressBytes(address: string): Buffer {
-  if (isIPv4(address)) return Buffer.from(address.split('.').map(Number));
-  const [head = '', tail] = address.split('::');
-  const groups = (part: string | undefined) => (part ? part.split(':') : []);
-  const left = groups(head);
-  const right = groups(tail);
-  const missing = 8 - left.length - right.length;
-  const all = tail === undefined ? left : [...left, ...Array<string>(missing).fill('0'), ...right];
-  if (all.length !== 8 || !all.every((group) => /^[0-9a-f]{1,4}$/i.test(group))) throw new Error(`not an IP address: ${address}`);
-  const bytes = Buffer.alloc(16);
-  for (const [index, group] of all.entries()) bytes.writeUInt16BE(Number.parseInt(group, 16), index * 2);
-  return bytes;
 }
 
 /** RFC 5280 4.2.1.2 method (1): the SHA-1 of the subjectPublicKey BIT STRING's bytes, what

@@ -1,3 +1,4 @@
+import type { Host } from '../profile/index.js';
 import { type Asn1, bitStringBytes, bytesOf, children, fromDer, isTag, oidOf, Tag } from './der.js';
 import { KEY_USAGE_BITS, type KeyUsage } from './extensions.js';
 import { OID, oidName } from './oids.js';
@@ -85,4 +86,31 @@ export function certificatePurpose(fields: CertificateFields): CertificatePurpos
   const server = purposes.includes('serverAuth');
   const client = purposes.includes('clientAuth');
   return server && client ? 'server-and-client' : server ? 'server' : client ? 'client' : 'other';
+}
+
+/**
+ * The DNS names and IP addresses of a subjectAltName as Node's X509Certificate prints it
+ * ("DNS:a.test, IP Address:127.0.0.1"; Node writes IPv6 in full, and quotes, JSON-style, a
+ * value holding a comma or a quote). Other entries (email, URI...) are left out.
+ */
+export function subjectAltNameHosts(subjectAltName: string | null | undefined): Host[] {
+  const hosts: Host[] = [];
+  let rest = subjectAltName ?? '';
+  while (rest !== '') {
+    const match = /^([A-Za-z ]+):("(?:[^"\\]|\\.)*"|[^,]*)(?:, |$)/.exec(rest);
+    if (!match) break;
+    const [whole, kind, raw = ''] = match;
+    let value = raw;
+    if (raw.startsWith('"')) {
+      try {
+        value = JSON.parse(raw) as string;
+      } catch {
+        value = raw;
+      }
+    }
+    if (kind === 'DNS') hosts.push({ kind: 'dns', value });
+    else if (kind === 'IP Address') hosts.push({ kind: 'ip', value });
+    rest = rest.slice(whole.length);
+  }
+  return hosts;
 }

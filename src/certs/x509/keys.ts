@@ -66,11 +66,6 @@ export function describeKey(key: KeyObject): KeyDescription {
   return { type, bits: null, label: type.toUpperCase() };
 }
 
-/** The certificate's public key described the same way. */
-export function describeCertificateKey(certificate: X509Certificate): KeyDescription {
-  return describeKey(certificate.publicKey);
-}
-
 /**
  * Whether the private key is the one the certificate's public key belongs to, for RSA and
  * EC alike: OpenSSL's X509_check_private_key compares the public halves. A key of another

@@ -1,8 +1,7 @@
 import { type KeyObject, X509Certificate } from 'node:crypto';
-import { hostname, userInfo } from 'node:os';
 import { ExitCode, H2SetupError } from '../../common/index.js';
 import type { Host } from '../profile/index.js';
-import { CLOCK_SKEW_MS, MAX_DAYS } from '../profile/index.js';
+import { CLOCK_SKEW_MS, DAY_MS, MAX_DAYS } from '../profile/index.js';
 import { buildSignedCertificate, type CertificateSigner, distinguishedName } from './certificate.js';
 import { fromPem } from './der.js';
 import { basicConstraints, type ExtendedKeyUsage, extendedKeyUsage, type KeyUsage, keyIdentifierOf, keyUsage, subjectAltName } from './extensions.js';
@@ -68,7 +67,7 @@ export function issueLeafCertificate(request: LeafRequest): IssuedLeaf {
   const signer = request.ca ? caSigner(request.ca) : selfSigner(request);
   const notBefore = new Date((request.now ?? new Date()).getTime() - CLOCK_SKEW_MS);
   // Apple's 825-day limit counts notAfter - notBefore, so it is measured from the back-dated start.
-  const notAfter = new Date(notBefore.getTime() + request.days * 86_400_000);
+  const notAfter = new Date(notBefore.getTime() + request.days * DAY_MS);
   const usages = leafKeyUsage(request.kind, request.publicKey);
   const purposes: ExtendedKeyUsage[] = [request.kind === 'server' ? 'serverAuth' : 'clientAuth'];
   const signed = buildSignedCertificate({
@@ -121,13 +120,4 @@ export function caSigner(ca: CaKeyPair): CertificateSigner {
     name: fields.subjectName,
     keyIdentifier: fields.subjectKeyIdentifier ?? keyIdentifierOf(certificate.publicKey.export({ type: 'spki', format: 'der' })),
   };
-}
-
-/** A client certificate's default name, as the local CA is named: who and where. */
-export function defaultClientName(): string {
-  try {
-    return `${userInfo().username}@${hostname()}`;
-  } catch {
-    return hostname();
-  }
 }
