@@ -9,14 +9,14 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { loadOrCreateLocalCa } from '../dist/certs/ca/index.js';
 import { parseHosts } from '../dist/certs/profile/index.js';
-import { fromPem, loadForge, readCertificateRequest, signCertificateRequest, toPem } from '../dist/certs/x509/index.js';
+import { fromPem, readCertificateRequest, signCertificateRequest, toPem } from '../dist/certs/x509/index.js';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { realClients } from './helpers/real-clients.mjs';
 import { fileTempDir, h2Get, run, startH2Server } from './helpers/tls-peers.mjs';
 
 const work = fileTempDir('h2-setup-csr-');
 const caEnv = isolatedCaEnv({ after });
-const ca = await loadOrCreateLocalCa(await loadForge(), caEnv.env);
+const ca = await loadOrCreateLocalCa(caEnv.env);
 const caPath = join(work, 'ca.pem');
 writeFileSync(caPath, ca.certPem);
 

@@ -10,14 +10,14 @@ import { after, test } from 'node:test';
 import tls from 'node:tls';
 import { loadOrCreateLocalCa } from '../dist/certs/ca/index.js';
 import { parseHosts } from '../dist/certs/profile/index.js';
-import { buildPkcs12, generateEcdsaKeyPair, issueLeafCertificate, loadForge } from '../dist/certs/x509/index.js';
+import { buildPkcs12, generateEcdsaKeyPair, issueLeafCertificate } from '../dist/certs/x509/index.js';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { realClients } from './helpers/real-clients.mjs';
 import { fileTempDir, h2Get, run, startH2Server } from './helpers/tls-peers.mjs';
 
 const work = fileTempDir('h2-setup-p12-');
 const caEnv = isolatedCaEnv({ after });
-const ca = await loadOrCreateLocalCa(await loadForge(), caEnv.env);
+const ca = await loadOrCreateLocalCa(caEnv.env);
 const hasKeytool = spawnSync('keytool', ['-help'], { encoding: 'utf8' }).status === 0;
 
 const PASSWORD = 'correct horse 7';

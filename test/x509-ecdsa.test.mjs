@@ -14,7 +14,6 @@ import {
   generateEcdsaKeyPair,
   issueLeafCertificate,
   keyMatchesCertificate,
-  loadForge,
   readCertificateFields,
 } from '../dist/certs/x509/index.js';
 import { userAtHost } from '../dist/system/index.js';
@@ -27,7 +26,7 @@ import { fileTempDir, h2Get, run, startH2Server } from './helpers/tls-peers.mjs'
 const work = fileTempDir('h2-setup-x509-ecdsa-');
 // One local CA for the file, made by the real local-ca module in a temporary H2_SETUP_CAROOT.
 const caEnv = isolatedCaEnv({ after });
-const ca = await loadOrCreateLocalCa(await loadForge(), caEnv.env);
+const ca = await loadOrCreateLocalCa(caEnv.env);
 const caPath = join(work, 'ca.pem');
 writeFileSync(caPath, ca.certPem);
 

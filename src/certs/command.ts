@@ -2,7 +2,7 @@
  * `h2-setup certs`: its flag table (defaults and conflicts declared once, here), and the
  * step from flags to options to the pure functions (generateCertificates,
  * checkCertificates, installLocalCa) to text, JSON and an exit code.
- * node-forge and everything behind it load only when the action runs.
+ * The certificate code (and node-forge's ASN.1 codec behind it) loads only when the action runs.
  */
 import { type Command, Option } from '../commander.js';
 import { ExitCode, printResult } from '../common/index.js';

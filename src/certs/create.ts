@@ -2,8 +2,8 @@
  * The one way h2-setup makes a key and a certificate, in memory: RSA or ECDSA P-256, a
  * server's or a client's (mutual TLS), self-signed or signed by the local CA. `certs`
  * writes what this returns; `createCertificate` hands it to a library caller as PEM text.
- * Whole node-forge is loaded only to read or make the local CA; the self-signed path
- * (the fast one, see bench/ecdsa.mjs) needs only forge's ASN.1 codec.
+ * The CA modules load only for a CA-signed pair; the self-signed path (the fast one, see
+ * bench/ecdsa.mjs) needs only x509/ and node-forge's ASN.1 codec.
  */
 import { type KeyObject, X509Certificate } from 'node:crypto';
 import { usageError } from '../common/index.js';
@@ -82,7 +82,7 @@ export interface MadePair {
 
 /** Makes the key, (with ca) loads or creates the local CA meanwhile, and issues the leaf. */
 export async function makePair(spec: PairSpec): Promise<MadePair> {
-  // Start OpenSSL's RSA prime search first; node-forge (for the CA) loads while it runs.
+  // Start OpenSSL's RSA prime search first; the local CA is loaded (or made) while it runs.
   const keyPairPromise = spec.keyType === 'ecdsa' ? Promise.resolve(generateEcdsaKeyPair()) : startRsaKeyGeneration(spec.bits);
   const localCa = spec.ca ? await loadLocalCa() : undefined;
   const { privateKey, publicKey } = await keyPairPromise;
@@ -100,8 +100,8 @@ export async function makePair(spec: PairSpec): Promise<MadePair> {
 }
 
 async function loadLocalCa(): Promise<LocalCa> {
-  const [{ loadOrCreateLocalCa }, { loadForge }] = await Promise.all([import('./ca/index.js'), import('./x509/index.js')]);
-  return loadOrCreateLocalCa(await loadForge());
+  const { loadOrCreateLocalCa } = await import('./ca/index.js');
+  return loadOrCreateLocalCa();
 }
 
 /** TLS clients built on OpenSSL refuse a certificate message over 100 KiB. */

@@ -22,7 +22,7 @@ import { checkCertificateSize, makePair, type PairSpec, pairSpecOf, pairSummary 
 import type { Host } from './profile/index.js';
 import { CA_CERT_BESIDE_PAIR, CLIENT_CERT_FILE, CLIENT_KEY_FILE, DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, DEFAULT_OUT_DIR, P12_FILE } from './profile/index.js';
 import type { LeafKind } from './x509/index.js';
-import { buildPkcs12, describeKey, type KeyType, loadForge, privateKeyToPem, readCertificateRequest, signCertificateRequest } from './x509/index.js';
+import { buildPkcs12, describeKey, type KeyType, privateKeyToPem, readCertificateRequest, signCertificateRequest } from './x509/index.js';
 
 /** Where --p12 reads its password from when it is not asked at a terminal. */
 export const P12_PASSWORD_VARIABLE = 'H2_SETUP_P12_PASSWORD';
@@ -363,7 +363,7 @@ async function signRequest(csr: { path: string; text: string }, plan: GeneratePl
   const source = displayPath(csr.path);
   const request = readCertificateRequest(csr.text, source);
   const { loadOrCreateLocalCa } = await import('./ca/index.js');
-  const localCa = await loadOrCreateLocalCa(await loadForge());
+  const localCa = await loadOrCreateLocalCa();
   const leaf = signCertificateRequest(request, { ca: localCa, days: plan.spec.days, ...(plan.hostsGiven ? { hosts: plan.spec.hosts } : {}), source });
   checkCertificateSize(leaf.certPem, leaf.hosts.length);
   const key = describeKey(request.publicKey);

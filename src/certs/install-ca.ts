@@ -3,7 +3,6 @@ import { type CaConstraintsReport, caConstraintsOf, caRootDirectory, loadOrCreat
 
 import type { TrustVerdict } from './trust/index.js';
 import { selectedStores, type TrustAction, updateTrustStores } from './trust/index.js';
-import { loadForge } from './x509/index.js';
 
 export interface InstallCaOptions {
   uninstall?: boolean;
@@ -37,7 +36,7 @@ export async function installLocalCa(options: InstallCaOptions): Promise<Install
   let ca = readLocalCaCertificate(env);
   let created = false;
   if (!ca && !options.uninstall) {
-    const made = await loadOrCreateLocalCa(await loadForge(), env);
+    const made = await loadOrCreateLocalCa(env);
     ca = { directory: made.directory, certPath: made.certPath, certificate: made.certificate };
     created = made.created;
   }
@@ -89,7 +88,7 @@ export async function installLocalCa(options: InstallCaOptions): Promise<Install
 async function trustAfterInstall(caCertPath: string, env: NodeJS.ProcessEnv): Promise<TrustVerdict[] | undefined> {
   let ca: Awaited<ReturnType<typeof loadOrCreateLocalCa>>;
   try {
-    ca = await loadOrCreateLocalCa(await loadForge(), env);
+    ca = await loadOrCreateLocalCa(env);
   } catch {
     return undefined;
   }

@@ -1,7 +1,6 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type forgeModule from 'node-forge';
 import {
   checkDirectoryPath,
   H2SetupError,
@@ -17,8 +16,18 @@ import {
 } from '../../common/index.js';
 import { userAtHost } from '../../system/index.js';
 import { CA_CERT_FILE, CA_KEY_FILE, CLOCK_SKEW_MS, DAY_MS } from '../profile/index.js';
-import { buildForgeCertificate, type Forge, privateKeyToPem, publicKeyToPem, startRsaKeyGeneration } from '../x509/index.js';
-import { caPermittedSubtrees, nameConstraintsExtension } from './name-constraints.js';
+import {
+  basicConstraints,
+  buildSignedCertificate,
+  type CertificateFields,
+  distinguishedName,
+  keyUsage,
+  OID,
+  privateKeyToPem,
+  readCertificateFields,
+  startRsaKeyGeneration,
+} from '../x509/index.js';
+import { caPermittedSubtrees, nameConstraintsOf } from './name-constraints.js';
 import { caRootDirectory } from './root.js';
 
 /** Ten years: a development CA is installed into trust stores by hand, and every
@@ -93,7 +102,7 @@ export function checkCaRootOwnership(directory: string): void {
 
 /** Refuses, before anything is written, a CA that does not hold together: a leaf it
  *  signed would fail every verification, or could not be signed at all. */
-function readCa(forge: Forge, directory: string, created: boolean): LocalCa {
+function readCa(directory: string, created: boolean): LocalCa {
   checkCaRootOwnership(directory);
   const certPath = join(directory, CA_CERT_FILE);
   const keyPath = join(directory, CA_KEY_FILE);
@@ -119,19 +128,18 @@ function readCa(forge: Forge, directory: string, created: boolean): LocalCa {
   const now = Date.now();
   if (new Date(certificate.validTo).getTime() <= now) throw refuse(directory, `expired on ${new Date(certificate.validTo).toISOString()}`);
   if (new Date(certificate.validFrom).getTime() > now) throw refuse(directory, `is not valid until ${new Date(certificate.validFrom).toISOString()}`);
-  let forgeCert: forgeModule.pki.Certificate;
+  let fields: CertificateFields;
   try {
-    forgeCert = forge.pki.certificateFromPem(certPem);
+    fields = readCertificateFields(certificate.raw);
   } catch {
     throw refuse(directory, `has a ${CA_CERT_FILE} h2-setup cannot read`);
   }
   // Read from the extensions themselves: Node's X509Certificate.ca folds keyUsage in too.
-  const basicConstraints = forgeCert.getExtension('basicConstraints') as { cA?: boolean } | undefined;
-  if (!basicConstraints?.cA) throw refuse(directory, 'has a certificate without basicConstraints CA:TRUE, so no client accepts what it signs');
-  const keyUsage = forgeCert.getExtension('keyUsage') as { keyCertSign?: boolean } | undefined;
-  if (keyUsage && !keyUsage.keyCertSign) throw refuse(directory, 'has a certificate whose keyUsage lacks keyCertSign, so no client accepts what it signs');
-  const ski = forgeCert.getExtension('subjectKeyIdentifier') as { subjectKeyIdentifier?: string } | undefined;
-  if (!ski?.subjectKeyIdentifier) throw refuse(directory, 'has no subjectKeyIdentifier');
+  if (!fields.basicConstraints?.ca) throw refuse(directory, 'has a certificate without basicConstraints CA:TRUE, so no client accepts what it signs');
+  if (fields.keyUsage && !fields.keyUsage.includes('keyCertSign')) {
+    throw refuse(directory, 'has a certificate whose keyUsage lacks keyCertSign, so no client accepts what it signs');
+  }
+  if (!fields.subjectKeyIdentifier) throw refuse(directory, 'has no subjectKeyIdentifier');
   return {
     directory,
     certPath,
@@ -151,10 +159,10 @@ function readCa(forge: Forge, directory: string, created: boolean): LocalCa {
  * copied out of the CA directory. An existing CA is never replaced: its files are
  * linked into place, and only one run at a time (the lock) makes one.
  */
-export async function loadOrCreateLocalCa(forge: Forge, env: NodeJS.ProcessEnv = process.env): Promise<LocalCa> {
+export async function loadOrCreateLocalCa(env: NodeJS.ProcessEnv = process.env): Promise<LocalCa> {
   const directory = caRootDirectory(env);
   const certPath = join(directory, CA_CERT_FILE);
-  if (pathExists(certPath)) return readCa(forge, directory, false);
+  if (pathExists(certPath)) return readCa(directory, false);
   checkDirectoryPath(directory, 'the local CA directory (H2_SETUP_CAROOT)');
   checkCaRootOwnership(directory);
   // Name constraints (issue 12): read H2_SETUP_CA_PERMIT before anything is made, so a bad entry is a usage error that writes nothing.
@@ -163,35 +171,30 @@ export async function loadOrCreateLocalCa(forge: Forge, env: NodeJS.ProcessEnv =
   checkCaRootOwnership(directory);
   return withLockFile(join(directory, LOCK_FILE), { what: `the local CA in ${directory}` }, async () => {
     sweepStaleTemporaryFiles(directory, [CA_CERT_FILE, CA_KEY_FILE, LOCK_FILE]);
-    if (pathExists(certPath)) return readCa(forge, directory, false);
+    if (pathExists(certPath)) return readCa(directory, false);
     if (pathExists(join(directory, CA_KEY_FILE))) throw refuse(directory, `has ${CA_KEY_FILE} but no ${CA_CERT_FILE} (a run was killed while making it?)`);
     const { privateKey, publicKey } = await startRsaKeyGeneration(CA_KEY_BITS);
     const notBefore = new Date(Date.now() - CLOCK_SKEW_MS);
     const notAfter = new Date(notBefore.getTime() + CA_VALIDITY_DAYS * DAY_MS);
-    const subject = [
-      { name: 'commonName', value: `h2-setup development CA ${userAtHost()}` },
-      { name: 'organizationName', value: CA_ORGANIZATION },
-      { name: 'organizationalUnitName', value: userAtHost() },
-    ];
-    const { pem } = buildForgeCertificate(forge, {
-      subjectPublicKeyPem: publicKeyToPem(publicKey),
-      subject,
-      signingKey: privateKey,
+    // Self-signed: the builder adds the subjectKeyIdentifier, and no authorityKeyIdentifier.
+    const { pem } = buildSignedCertificate({
+      subjectPublicKeyInfo: publicKey.export({ type: 'spki', format: 'der' }),
+      subject: distinguishedName([
+        [OID.commonName, `h2-setup development CA ${userAtHost()}`],
+        [OID.organizationName, CA_ORGANIZATION],
+        [OID.organizationalUnitName, userAtHost()],
+      ]),
+      signer: { privateKey },
       notBefore,
       notAfter,
-      extensions: [
-        { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
-        { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-        { name: 'subjectKeyIdentifier' },
-        nameConstraintsExtension(permitted),
-      ],
+      extensions: [basicConstraints({ ca: true, pathLength: 0 }), keyUsage(['keyCertSign', 'cRLSign']), nameConstraintsOf(permitted)],
     });
     // Key first: a CA certificate on disk always has its key beside it.
     writeNewFiles([
       { path: join(directory, CA_KEY_FILE), contents: privateKeyToPem(privateKey), mode: 0o400 },
       { path: certPath, contents: pem, mode: 0o644 },
     ]);
-    return readCa(forge, directory, true);
+    return readCa(directory, true);
   });
 }
 

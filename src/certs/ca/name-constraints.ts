@@ -13,10 +13,9 @@ import {
   ipFromBytes,
   ipToBytes,
   isTag,
-  OID,
+  nameConstraints,
   readCertificateFields,
   sequence,
-  toDer,
 } from '../x509/index.js';
 
 import { caRootDirectory } from './root.js';
@@ -27,8 +26,6 @@ import { caRootDirectory } from './root.js';
  * site. Chrome 112+, NSS (Firefox, certutil) and OpenSSL (curl, Node) all enforce
  * them on a locally added root.
  */
-
-export const NAME_CONSTRAINTS_OID = OID.nameConstraints;
 
 /**
  * DNS subtrees, written WITHOUT a leading dot: RFC 5280 says a dNSName constraint
@@ -127,28 +124,18 @@ export function caPermittedSubtrees(env: NodeJS.ProcessEnv = process.env): Subtr
 }
 
 /**
- * NameConstraints ::= SEQUENCE { permittedSubtrees [0] GeneralSubtrees, ... }
- * GeneralSubtree ::= SEQUENCE { base GeneralName } (minimum 0 and no maximum are the
- * defaults, which DER omits); GeneralName dNSName is [2] IA5String (0x82), iPAddress
- * [7] OCTET STRING (0x87) holding the address then the mask.
+ * The CA's nameConstraints extension: NameConstraints ::= SEQUENCE { permittedSubtrees [0]
+ * GeneralSubtrees, ... }; GeneralSubtree ::= SEQUENCE { base GeneralName } (minimum 0 and no
+ * maximum are the defaults, which DER omits); GeneralName dNSName is [2] IA5String (0x82),
+ * iPAddress [7] OCTET STRING (0x87) holding the address then the mask.
  */
-export function encodeNameConstraints(permitted: readonly Subtree[]): Buffer {
+export function nameConstraintsOf(permitted: readonly Subtree[]): Asn1 {
   const subtrees = permitted.map((subtree) => {
     if (subtree.kind === 'dns') return sequence([implicitPrimitive(2, Buffer.from(subtree.value, 'ascii'))]);
     if (subtree.kind === 'ip') return sequence([implicitPrimitive(7, Buffer.concat([subtree.address, subtree.mask]))]);
     throw new Error(`cannot encode a GeneralName with tag ${subtree.tag}`);
   });
-  return toDer(sequence([implicitConstructed(0, subtrees)]));
-}
-
-/**
- * The extension in the form node-forge's `setExtensions` takes: an `id` and the DER
- * value as a binary string. Critical, as RFC 5280 requires of a CA's name
- * constraints, so a client that cannot enforce them refuses the CA instead of
- * ignoring them.
- */
-export function nameConstraintsExtension(permitted: readonly Subtree[]): { id: string; critical: true; value: string } {
-  return { id: NAME_CONSTRAINTS_OID, critical: true, value: encodeNameConstraints(permitted).toString('binary') };
+  return nameConstraints(sequence([implicitConstructed(0, subtrees)]));
 }
 
 /** The identifier octet of a parsed value (class, constructed bit, tag number), for naming a GeneralName we do not read. */

@@ -1,4 +1,4 @@
-import { type KeyObject, sign } from 'node:crypto';
+import { type KeyObject, randomBytes, sign } from 'node:crypto';
 import {
   type Asn1,
   bitString,
@@ -16,16 +16,28 @@ import {
   utf8String,
 } from './der.js';
 import { authorityKeyIdentifier, keyIdentifierOf, subjectKeyIdentifier } from './extensions.js';
-import { randomSerialHex } from './forge-builder.js';
 import { OID } from './oids.js';
 
 /**
- * Builds and signs an X.509 v3 certificate at the DER level, for any public key Node's
- * crypto can hold (RSA, EC) and signed by any RSA or ECDSA key: node-forge's certificate
- * object cannot carry an EC public key, and its signing runs RSA in JavaScript. The
+ * The one certificate builder, for the local CA and every leaf: an X.509 v3 certificate
+ * built at the DER level, for any public key Node's crypto can hold (RSA, EC) and signed
+ * by any RSA or ECDSA key (node-forge's certificate object cannot carry an EC public key,
+ * and its signing runs RSA in JavaScript). The
  * TBSCertificate is encoded once and those very bytes are signed by OpenSSL (Node's
  * crypto.sign) and placed in the certificate.
  */
+
+/**
+ * A positive serial number of 127 random bits from the OS CSPRNG (RFC 5280 allows
+ * 20 octets; CA/B Forum asks for at least 64 random bits). The top bit is cleared
+ * so the DER INTEGER is positive, and the next one set so the encoding is always
+ * 16 octets without a leading zero octet.
+ */
+export function randomSerialHex(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = ((bytes[0] ?? 0) & 0x7f) | 0x40;
+  return bytes.toString('hex');
+}
 
 /** Who signs: the leaf's own key (self-signed, `name` absent), or a CA, named byte for
  *  byte as in its own certificate's subject, with its key identifier for the leaf's

@@ -70,6 +70,12 @@ function withTag(value: Asn1, tagNumber: number): Asn1 {
   return implicitPrimitive(tagNumber, Buffer.from(value.value as string, 'binary'));
 }
 
+/** Critical, as RFC 5280 requires of a CA's name constraints, so a client that cannot
+ *  enforce them refuses the CA instead of ignoring them. `value` is the NameConstraints SEQUENCE. */
+export function nameConstraints(value: Asn1): Asn1 {
+  return extension(OID.nameConstraints, true, value);
+}
+
 /** RFC 5280 4.2.1.2 method (1): the SHA-1 of the subjectPublicKey BIT STRING's bytes, what
  *  OpenSSL and mkcert compute, so chain builders can match a leaf to its CA by it. */
 export function keyIdentifierOf(subjectPublicKeyInfo: Buffer): Buffer {

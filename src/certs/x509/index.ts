@@ -5,12 +5,11 @@
  */
 export { buildSignedCertificate, distinguishedName } from './certificate.js';
 export { readCertificateRequest, signCertificateRequest } from './csr.js';
-export { type Asn1, bytesOf, children, fromPem, implicitConstructed, implicitPrimitive, isTag, sequence, toDer, toPem } from './der.js';
-export { basicConstraints, type ExtendedKeyUsage, extendedKeyUsage, type KeyUsage, keyUsage, subjectAltName } from './extensions.js';
+export { type Asn1, bytesOf, children, fromDer, fromPem, implicitConstructed, implicitPrimitive, isTag, sequence, toPem } from './der.js';
+export { basicConstraints, type ExtendedKeyUsage, extendedKeyUsage, type KeyUsage, keyUsage, nameConstraints, subjectAltName } from './extensions.js';
 export { type CertificateFields, type CertificatePurpose, certificatePurpose, readCertificateFields, subjectAltNameHosts } from './fields.js';
-export { buildForgeCertificate, type Forge, loadForge } from './forge-builder.js';
 export { ipFromBytes, ipToBytes } from './ip-address.js';
-export { describeKey, generateEcdsaKeyPair, type KeyType, keyMatchesCertificate, privateKeyToPem, publicKeyToPem, startRsaKeyGeneration } from './keys.js';
+export { describeKey, generateEcdsaKeyPair, type KeyType, keyMatchesCertificate, privateKeyToPem, startRsaKeyGeneration } from './keys.js';
 export { type IssuedLeaf, issueLeafCertificate, type LeafKind } from './leaf.js';
 export { OID } from './oids.js';
 export { buildPkcs12 } from './pkcs12.js';

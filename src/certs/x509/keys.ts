@@ -9,7 +9,7 @@ export interface RsaKeyPair {
 /**
  * Generates the RSA key with Node's OpenSSL, not node-forge: forge's pure-JavaScript
  * prime search takes seconds for 2048 bits, OpenSSL takes tens of milliseconds, and
- * the async form runs in libuv's thread pool so the caller can load node-forge
+ * the async form runs in libuv's thread pool so the caller can load the local CA
  * while the primes are being found.
  */
 export function startRsaKeyGeneration(bits: KeyBits): Promise<RsaKeyPair> {
