@@ -60,7 +60,7 @@ export interface CheckCertificatesOptions {
 /** `h2-setup certs --check`: every problem of an existing pair, as its --json document. */
 export async function checkCertificates(options: CheckCertificatesOptions = {}): Promise<CheckResult> {
   const { checkCertificates: check } = await import('./certs/index.js');
-  return check({ outDir: options.outDir, keyFile: options.key, certFile: options.cert, hosts: options.hosts });
+  return check(options);
 }
 
 export interface VerifyOptions {

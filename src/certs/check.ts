@@ -26,8 +26,10 @@ import {
 
 export interface CheckOptions {
   outDir?: string;
-  keyFile?: string;
-  certFile?: string;
+  /** The key's file name, relative to outDir; default private-key.pem. */
+  key?: string;
+  /** The certificate's file name, relative to outDir; default public-cert.pem. */
+  cert?: string;
   /** Hosts the certificate must cover; defaults to localhost, 127.0.0.1 and ::1. */
   hosts?: readonly string[];
   /** For tests and reproducible reports; defaults to now. */
@@ -73,8 +75,8 @@ export interface CheckResult {
 function remakeFlags(options: CheckOptions, hostsToCover: readonly string[], caSigned: boolean, client = false): string {
   const flags: string[] = [];
   if (options.outDir !== undefined && resolve(options.outDir) !== resolve(DEFAULT_OUT_DIR)) flags.push('--out-dir', shellQuote(options.outDir));
-  if (options.keyFile !== undefined && options.keyFile !== DEFAULT_KEY_FILE) flags.push('--key', shellQuote(options.keyFile));
-  if (options.certFile !== undefined && options.certFile !== DEFAULT_CERT_FILE) flags.push('--cert', shellQuote(options.certFile));
+  if (options.key !== undefined && options.key !== DEFAULT_KEY_FILE) flags.push('--key', shellQuote(options.key));
+  if (options.cert !== undefined && options.cert !== DEFAULT_CERT_FILE) flags.push('--cert', shellQuote(options.cert));
   const names = certificateHostNames(hostsToCover);
   // The defaults need no flags.
   if (names.join(' ') !== DEFAULT_HOSTS.join(' ')) for (const name of names) flags.push('--host', shellQuote(name));
@@ -121,8 +123,8 @@ function readCert(certPath: string): { cert?: X509Certificate; problem?: Problem
  */
 export async function checkCertificates(options: CheckOptions): Promise<CheckResult> {
   const outDir = resolve(options.outDir ?? DEFAULT_OUT_DIR);
-  const keyPath = resolve(outDir, options.keyFile ?? DEFAULT_KEY_FILE);
-  const certPath = resolve(outDir, options.certFile ?? DEFAULT_CERT_FILE);
+  const keyPath = resolve(outDir, options.key ?? DEFAULT_KEY_FILE);
+  const certPath = resolve(outDir, options.cert ?? DEFAULT_CERT_FILE);
   const hosts = parseHosts(options.hosts);
   const now = options.now ?? new Date();
 

@@ -18,9 +18,8 @@ import {
   DEFAULT_OUT_DIR,
   MAX_DAYS,
   P12_FILE,
-  parseBits,
-  parseDays,
 } from './profile/index.js';
+import type { CertsOptions } from './request.js';
 
 /** Repeated here (not imported from generate.ts) so --help does not load the generator. */
 const P12_PASSWORD_VARIABLE = 'H2_SETUP_P12_PASSWORD';
@@ -113,7 +112,8 @@ Examples:
 
 /** Make a pair, --check one, or --install-ca / --uninstall-ca; print the result and return the exit code. */
 async function runCerts(flags: CertsFlags): Promise<ExitCode> {
-  const common = { outDir: flags.outDir, keyFile: flags.key, certFile: flags.cert, hosts: flags.host };
+  // The flags go on as they came (text included): each certs function parses them once.
+  const files: CertsOptions = { outDir: flags.outDir, key: flags.key, cert: flags.cert, hosts: flags.host };
   const report = await import('./report.js');
   const notice = (await import('./ca/index.js')).caRootNotice();
   if (notice && (flags.ca || flags.client || flags.csr !== undefined || flags.installCa || flags.uninstallCa)) process.stderr.write(notice);
@@ -125,28 +125,23 @@ async function runCerts(flags: CertsFlags): Promise<ExitCode> {
   }
   if (flags.renew) {
     const { renewCertificates } = await import('./renew.js');
-    const result = await renewCertificates({ ...common, days: flags.days, bits: flags.bits, ca: flags.ca });
+    const result = await renewCertificates({ ...files, days: flags.days, bits: flags.bits, ca: flags.ca });
     printResult(result, flags.json, report.formatRenew);
     return ExitCode.ok;
   }
   if (flags.check) {
     const { checkCertificates } = await import('./check.js');
-    const result = await checkCertificates(common);
+    const result = await checkCertificates(files);
     printResult(result, flags.json, report.formatCheck);
     return result.ok ? ExitCode.ok : ExitCode.failed;
   }
-  const [{ writeCertificates }, { parseKeyType }] = await Promise.all([import('./write.js'), import('./create.js')]);
+  const { writeCertificates } = await import('./write.js');
   const result = await writeCertificates(
     {
-      outDir: flags.outDir,
-      key: flags.key,
-      cert: flags.cert,
-      hosts: flags.host,
-      // The flags' text becomes the library's numbers and names through the very parsers
-      // that check the library's options, so both refuse the same values with the same words.
-      days: flags.days === undefined ? undefined : parseDays(flags.days),
-      bits: flags.bits === undefined ? undefined : parseBits(flags.bits),
-      keyType: flags.keyType === undefined ? undefined : parseKeyType(flags.keyType),
+      ...files,
+      days: flags.days,
+      bits: flags.bits,
+      keyType: flags.keyType,
       force: flags.force,
       ca: flags.ca,
       client: flags.client,

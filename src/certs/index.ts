@@ -12,6 +12,7 @@
 
 export type { Problem, ProblemCode } from './certificate-checks.js';
 export { type CheckOptions, type CheckResult, checkCertificates } from './check.js';
-export { type CreateCertificateOptions, type CreatedCertificate, createCertificate } from './create.js';
+export { type CreatedCertificate, createCertificate } from './create.js';
 export { type CertificateSummary, generateCertificates, planGeneration } from './generate.js';
-export { type CertsResult, type WriteCertificatesOptions, writeCertificates } from './write.js';
+export type { CreateCertificateOptions, WriteCertificatesOptions } from './request.js';
+export { type CertsResult, writeCertificates } from './write.js';

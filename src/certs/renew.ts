@@ -1,8 +1,9 @@
 import { pathExists } from '../common/index.js';
 import type { ProblemCode } from './certificate-checks.js';
 import { type CheckResult, checkCertificates } from './check.js';
-import { type CertificateSummary, type GenerateOptions, generateCertificates, planGeneration } from './generate.js';
+import { type CertificateSummary, generateCertificates, planGeneration } from './generate.js';
 import { certificateHostNames, DEFAULT_HOSTS } from './profile/index.js';
+import type { CertsOptions } from './request.js';
 import { subjectAltNameHosts } from './x509/index.js';
 
 /**
@@ -41,7 +42,7 @@ export interface RenewResult {
   summary?: CertificateSummary;
 }
 
-export async function renewCertificates(options: GenerateOptions & { now?: Date }): Promise<RenewResult> {
+export async function renewCertificates(options: CertsOptions & { now?: Date }): Promise<RenewResult> {
   // Every flag is checked before anything is read or written (a bad --days is exit 2 even when nothing is due).
   planGeneration({ ...options, force: true });
   const check = await checkCertificates({ ...options, trust: false });

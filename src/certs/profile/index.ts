@@ -22,9 +22,11 @@ export {
   DEFAULT_DAYS,
   DEFAULT_OUT_DIR,
   type KeyBits,
+  type KeyType,
   MAX_CERTIFICATE_BYTES,
   MAX_DAYS,
   parseBits,
   parseDays,
+  parseKeyType,
 } from './limits.js';
 export { needsRenewal, RENEWAL_CAP_MS, renewalThresholdMs } from './renewal.js';

@@ -1,5 +1,18 @@
 import { usageError, wholeNumber } from '../../common/index.js';
 
+/** The two kinds of key h2-setup makes. */
+export const KEY_TYPES = ['rsa', 'ecdsa'] as const;
+export type KeyType = (typeof KEY_TYPES)[number];
+
+/** --key-type: rsa or ecdsa (ec accepted as another name for ecdsa). */
+export function parseKeyType(raw: string | undefined): KeyType {
+  if (raw === undefined) return 'rsa';
+  const value = raw.trim().toLowerCase();
+  if (value === 'rsa') return 'rsa';
+  if (value === 'ecdsa' || value === 'ec') return 'ecdsa';
+  throw usageError(`--key-type ${JSON.stringify(raw)} is not allowed; expected rsa or ecdsa`);
+}
+
 /** RSA sizes we make. 2048 is the floor every client accepts and the fastest to
  *  generate; 3072 and 4096 are there for policies that ask for more. */
 export const ALLOWED_BITS = [2048, 3072, 4096] as const;

@@ -9,7 +9,7 @@ export { type Asn1, bytesOf, children, fromDer, fromPem, implicitConstructed, im
 export { basicConstraints, type ExtendedKeyUsage, extendedKeyUsage, type KeyUsage, keyUsage, nameConstraints, subjectAltName } from './extensions.js';
 export { type CertificateFields, type CertificatePurpose, certificatePurpose, readCertificateFields, subjectAltNameHosts } from './fields.js';
 export { ipFromBytes, ipToBytes } from './ip-address.js';
-export { describeKey, generateEcdsaKeyPair, type KeyType, keyMatchesCertificate, privateKeyToPem, startRsaKeyGeneration } from './keys.js';
+export { describeKey, generateEcdsaKeyPair, keyMatchesCertificate, privateKeyToPem, startRsaKeyGeneration } from './keys.js';
 export { type IssuedLeaf, issueLeafCertificate, type LeafKind } from './leaf.js';
 export { OID } from './oids.js';
 export { buildPkcs12 } from './pkcs12.js';

@@ -31,9 +31,6 @@ export function publicKeyToPem(publicKey: KeyObject): string {
   return publicKey.export({ type: 'spki', format: 'pem' }).toString();
 }
 
-/** The two kinds of key h2-setup makes. */
-export type KeyType = 'rsa' | 'ecdsa';
-
 /**
  * A key as a person and `--check` talk about it: RSA with its size, ECDSA with its curve
  * under its NIST name (OpenSSL says prime256v1, browsers and RFC 8446 say P-256).
