@@ -1,4 +1,4 @@
-// Issue 12 wired into `h2-setup certs`: a --ca host outside the CA's name constraints is
+// Name constraints and the trust report wired into `h2-setup certs`: a --ca host outside the CA's name constraints is
 // refused before anything is written; an old unconstrained CA keeps working and is
 // reported; --check and --install-ca say which clients trust the pair, and that matches
 // what the real clients (Node's TLS, openssl verify, certutil, headless Chromium) do.

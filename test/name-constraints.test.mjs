@@ -1,4 +1,4 @@
-// The local CA's name constraints (issue 12): what h2-setup writes into a new CA, what
+// The local CA's name constraints (so a leaked CA key cannot vouch for a real site): what h2-setup writes into a new CA, what
 // H2_SETUP_CA_PERMIT adds, how a host is judged against a CA, and — the part that
 // matters — that the clients themselves (openssl verify, Node's TLS client, headless
 // Chromium with the CA installed in NSS) refuse a leaf for a public name signed by hand

@@ -34,7 +34,7 @@ export interface CheckOptions {
   hosts?: readonly string[];
   /** For tests and reproducible reports; defaults to now. */
   now?: Date;
-  /** Ask each client whether it trusts the pair (issue 12); default true. `--renew` skips it. */
+  /** Ask each client whether it trusts the pair; default true. `--renew` skips it: who trusts a pair is not cured by remaking it. */
   trust?: boolean;
 }
 
@@ -65,7 +65,7 @@ export interface CheckResult {
   };
   /** Present when a CA certificate that signed the pair was found. Informational: never a problem. */
   caConstraints?: CaConstraintsReport;
-  /** Who trusts the pair, asked of each client (issue 12). Informational: never a problem, so
+  /** Who trusts the pair, asked of each client's own verifier. Informational: never a problem, so
    *  a self-signed pair still passes --check and --renew does not remake it on every run.
    *  Empty when the key and certificate could not be read or do not match. */
   trust?: TrustVerdict[];

@@ -18,9 +18,10 @@ export interface InstallCaResult {
   caSubject: string | null;
   actions: TrustAction[];
   nodeExtraCaCerts: string | null;
-  /** Issue 12: whether the CA is name-constrained (an older one is not); absent when there is no CA. */
+  /** Whether the CA is name-constrained (one made by an older h2-setup is not); absent when there is no CA. */
   caConstraints?: CaConstraintsReport;
-  /** Issue 12, after an install: which clients now accept a throwaway localhost leaf signed by the CA. */
+  /** After an install: which clients now accept a throwaway localhost leaf signed by the CA, asked
+   *  rather than assumed, since a store can be installed into and still not be read. */
   trust?: TrustVerdict[];
 }
 

@@ -102,7 +102,7 @@ export function formatCheck(result: CheckResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Issue 12: the CA line; an unconstrained (older) CA with what that means and how to replace it. */
+/** The CA line; an unconstrained (older) CA with what that means and how to replace it. */
 function caConstraintsLines(report: CaConstraintsReport): string[] {
   if (report.constrained) return [`  CA            name-constrained to ${report.permitted.join(', ')}`];
   return [

@@ -135,7 +135,7 @@ export function renderProject(input: RenderInput): RenderedFile[] {
   if (tls) {
     const scripts = packageJson.scripts as Record<string, string>;
     scripts.serve = 'tsx serve.ts';
-    // Issue 12: npm runs prestart first (not preserve: the serve demo's stderr is its own log); `certs --renew` writes nothing while the pair is good and
+    // The pair is kept fresh for the user: npm runs prestart first (not preserve: the serve demo's stderr is its own log); `certs --renew` writes nothing while the pair is good and
     // remakes it when due, so a demo made today still starts next year. Its report goes to
     // stderr (1>&2 means that in sh and in cmd.exe alike): stdout is the tutorial's output.
     const renew = `${h2setup} certs --renew${ca ? ' --ca' : ''} 1>&2`;

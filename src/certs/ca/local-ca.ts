@@ -165,7 +165,7 @@ export async function loadOrCreateLocalCa(env: NodeJS.ProcessEnv = process.env):
   if (pathExists(certPath)) return readCa(directory, false);
   checkDirectoryPath(directory, 'the local CA directory (H2_SETUP_CAROOT)');
   checkCaRootOwnership(directory);
-  // Name constraints (issue 12): read H2_SETUP_CA_PERMIT before anything is made, so a bad entry is a usage error that writes nothing.
+  // Read H2_SETUP_CA_PERMIT before anything is made, so a bad entry is a usage error that writes nothing.
   const permitted = caPermittedSubtrees(env);
   mkdirSync(directory, { recursive: true, mode: 0o700 });
   checkCaRootOwnership(directory);

@@ -282,7 +282,8 @@ export function assertHostsPermittedByLocalCa(hosts: readonly Host[], env: NodeJ
   if (constraints && outside.length > 0) throw outsideConstraintsError(outside, constraints, directory);
 }
 
-/** The local CA that signed the pair: whether it is name-constrained (issue 12), and what it permits. */
+/** The local CA that signed the pair: whether it is name-constrained (a CA made before h2-setup
+ *  constrained its CAs is not), and what it permits. */
 export interface CaConstraintsReport {
   constrained: boolean;
   permitted: string[];
@@ -291,7 +292,8 @@ export interface CaConstraintsReport {
   fix?: string;
 }
 
-/** Issue 12: a CA made before h2-setup constrained its CAs keeps working, and is reported as such. */
+/** A CA made before h2-setup constrained its CAs keeps working (replacing it would break every
+ *  trust store it is in), and is reported as unconstrained, with how to replace it. */
 export function caConstraintsOf(ca: X509Certificate): CaConstraintsReport {
   let constraints: ReturnType<typeof readNameConstraints>;
   try {
