@@ -16,7 +16,6 @@ import {
   caPermittedSubtrees,
   hostsOutsideConstraints,
   isHostPermitted,
-  leafCommonName,
   localCaConstraints,
   outsideConstraintsError,
   parseCaPermit,
@@ -25,6 +24,7 @@ import {
   unconstrainedCaNotice,
 } from '../dist/certs/ca/index.js';
 import { parseHost } from '../dist/certs/profile/index.js';
+import { leafCommonName } from '../dist/certs/x509/index.js';
 import { H2SetupError } from '../dist/common/index.js';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { dumpDom } from './helpers/chromium.mjs';

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { DEFAULT_HOSTS, parseHost, parseHosts } from '../dist/certs/profile/index.js';
-import { colourFor, displayPath, paint, parsePort, wholeNumber } from '../dist/common/index.js';
+import { parsePort, wholeNumber } from '../dist/common/index.js';
+import { colourFor, displayPath, paint } from '../dist/system/index.js';
 
 describe('host parsing', () => {
   test('DNS names and IP addresses are kept apart, in one spelling', () => {

@@ -10,7 +10,7 @@
  */
 import { closeSync, constants, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ExitCode, H2SetupError } from './errors.js';
+import { ExitCode, H2SetupError } from '../common/index.js';
 import { cannotWrite, processExists, temporaryPathFor } from './files.js';
 import { cleanUpOnInterrupt } from './interrupt-cleanup.js';
 

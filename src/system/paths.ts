@@ -4,7 +4,7 @@
  */
 import { accessSync, constants, lstatSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, parse, relative, resolve } from 'node:path';
-import { usageError } from './errors.js';
+import { usageError } from '../common/index.js';
 
 export type PathKind = 'missing' | 'file' | 'directory' | 'other';
 

@@ -14,7 +14,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { ExitCode, H2SetupError, usageError } from './errors.js';
+import { ExitCode, H2SetupError, usageError } from '../common/index.js';
 import { cleanUpOnInterrupt } from './interrupt-cleanup.js';
 
 /**
