@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:tls';
 import { shellQuote } from '../shell-quote.js';
 import type { Host } from './hosts.js';
 import { extraPermitted, hostsOutsideConstraints, readNameConstraints, replaceCaCommand, subtreeText } from './name-constraints.js';
-import { runBounded } from './run-bounded.js';
+import { type BoundedRun, runBounded } from './run-bounded.js';
 
 /**
  * "Who trusts this certificate?", asked of each client's own verifier, never guessed
@@ -136,12 +136,10 @@ function firstLine(text: string): string {
   );
 }
 
-function whyNotRun(
-  run: { timedOut: boolean; startError?: string; code: number | null; stderr: string; stdout: string },
-  what: string,
-  timeoutMs: number,
-): string {
+function whyNotRun(run: BoundedRun, what: string, timeoutMs: number): string {
   if (run.startError) return `${what} could not be started: ${run.startError}`;
+  if (run.timedOut && run.survivors.length > 0)
+    return `${what} did not answer within ${timeoutMs} ms and was sent SIGKILL, but process${run.survivors.length === 1 ? '' : 'es'} ${run.survivors.join(', ')} still run${run.survivors.length === 1 ? 's' : ''}`;
   if (run.timedOut) return `${what} did not answer within ${timeoutMs} ms (killed)`;
   return `${what} exited ${run.code} without a verdict: ${firstLine(run.stderr || run.stdout) || 'no output'}`;
 }
