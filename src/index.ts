@@ -21,9 +21,14 @@ import type { VerifyResult } from './verify/index.js';
 
 export type { CheckResult, Problem, ProblemCode } from './certs/check.js';
 export type { CreateCertificateOptions, CreatedCertificate } from './certs/create.js';
+// The --json documents of the commands without a library function of their own, so a
+// program reading them has their types too (docs/json.md is checked against all of these).
+export type { InstallCaResult } from './certs/install-ca.js';
+export type { RenewResult } from './certs/renew.js';
 export type { CertsResult, WriteCertificatesOptions } from './certs/write.js';
 export { ExitCode, H2SetupError } from './errors.js';
 export type { InitResult, InitVerdict } from './init/index.js';
+export type { ErrorDocument } from './report-error.js';
 export type { FailureKind, TimelineEntry, TutorialLine, VerifyResult } from './verify/index.js';
 
 /**
