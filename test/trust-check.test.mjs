@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { checkTrust } from '../dist/certs/trust-check.js';
+import { checkTrust } from '../dist/certs/trust/index.js';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { runCli } from './helpers/cli.mjs';
 import { aliveWhenAnswered } from './helpers/process-tree.mjs';

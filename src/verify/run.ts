@@ -14,7 +14,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { waitUntilGone } from '../processes-gone.js';
+import { waitUntilGone } from '../system/index.js';
 import type { ProbeEvent } from './events.js';
 import { type StoppedProcess, stopFamily } from './process-family.js';
 

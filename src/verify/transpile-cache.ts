@@ -11,9 +11,9 @@
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFilesAtomically } from '../files.js';
+import { writeFilesAtomically } from '../common/index.js';
 import { packageJson } from '../package-json.js';
-import { userDirectory } from '../user-dirs.js';
+import { userDirectory } from '../system/index.js';
 import type { ModuleFormat } from './module-format.js';
 
 // Bump when the transform options in typescript-hooks.ts change, so old outputs are not reused.
