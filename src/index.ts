@@ -17,17 +17,22 @@ import { usageError } from './common/index.js';
 import type { InitResult } from './init/index.js';
 import type { VerifyResult } from './verify/index.js';
 
+// The --json documents of the commands without a library function of their own, so a
+// program reading them has their types too (docs/json.md is checked against all of these).
 export type {
   CertsResult,
   CheckResult,
   CreateCertificateOptions,
   CreatedCertificate,
+  InstallCaResult,
   Problem,
   ProblemCode,
+  RenewResult,
   WriteCertificatesOptions,
 } from './certs/index.js';
 export { ExitCode, H2SetupError } from './common/index.js';
 export type { InitResult, InitVerdict } from './init/index.js';
+export type { ErrorDocument } from './report-error.js';
 export type { FailureKind, TimelineEntry, TutorialLine, VerifyResult } from './verify/index.js';
 
 /**

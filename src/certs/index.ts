@@ -14,5 +14,7 @@ export type { Problem, ProblemCode } from './certificate-checks.js';
 export { type CheckOptions, type CheckResult, checkCertificates } from './check.js';
 export { type CreatedCertificate, createCertificate } from './create.js';
 export { type CertificateSummary, generateCertificates, planGeneration } from './generate.js';
+export type { InstallCaResult } from './install-ca.js';
+export type { RenewResult } from './renew.js';
 export type { CreateCertificateOptions, WriteCertificatesOptions } from './request.js';
 export { type CertsResult, writeCertificates } from './write.js';

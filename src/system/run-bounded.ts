@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { waitUntilGone } from './processes-gone.js';
 
 export interface BoundedRun {
   /** The exit code, or null when the process was killed or could not start. */
@@ -6,6 +7,11 @@ export interface BoundedRun {
   stdout: string;
   stderr: string;
   timedOut: boolean;
+  /**
+   * After a timeout: processes of the command's group still running KILL_WAIT_MS after the
+   * SIGKILL (empty when all are gone, which is when "killed" may be said).
+   */
+  survivors: number[];
   /** Set when the command could not be started (ENOENT, EACCES...). */
   startError?: string;
 }
@@ -14,6 +20,10 @@ export interface BoundedRun {
  * Runs a command with a deadline and never rejects. On POSIX the child leads its own
  * process group, so a timeout kills whatever it started too; on Windows `detached`
  * would open a console window, so only the child itself is killed there.
+ *
+ * At a timeout it answers once the child and its whole group are gone (or, past a bound
+ * of their own, with those that outlived the SIGKILL in `survivors`), never merely once the
+ * signal is sent: a caller that reports "killed" must be telling the truth.
  */
 export function runBounded(
   command: string,
@@ -47,11 +57,13 @@ export function runBounded(
       } catch {
         // already gone
       }
-      // Answer now rather than at 'close': a grandchild that escaped the kill (Windows has
-      // no process groups; a program may start its own) could hold the pipes open for ever.
+      // Do not wait for 'close': a grandchild that escaped the kill (Windows has no process
+      // groups; a program may start its own) could hold the pipes open for ever. Wait only
+      // until the processes are gone, within a bound of its own.
       child.stdout?.destroy();
       child.stderr?.destroy();
-      finish({ code: null, stdout, stderr, timedOut });
+      const pid = child.pid;
+      void waitUntilGone(pid ? [pid] : [], posix && pid ? [pid] : []).then((survivors) => finish({ code: null, stdout, stderr, timedOut, survivors }));
     }, options.timeoutMs);
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
@@ -63,7 +75,10 @@ export function runBounded(
       child.stdin?.on('error', () => {}); // a child that exits without reading must not crash us (EPIPE)
       child.stdin?.end(options.input);
     }
-    child.on('error', (error) => finish({ code: null, stdout, stderr, timedOut, startError: error.message }));
-    child.on('close', (code) => finish({ code, stdout, stderr, timedOut }));
+    child.on('error', (error) => finish({ code: null, stdout, stderr, timedOut, survivors: [], startError: error.message }));
+    child.on('close', (code) => {
+      // After a timeout the answer comes from the wait above, once the group is gone.
+      if (!timedOut) finish({ code, stdout, stderr, timedOut, survivors: [] });
+    });
   });
 }

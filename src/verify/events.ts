@@ -19,7 +19,8 @@ export type ProbeEvent =
   | { type: 'http1-server-created'; t: number; module: 'http' | 'https'; location: string | null }
   | { type: 'server-created'; t: number; server: number; secure: boolean; location: string | null }
   | { type: 'server-listening'; t: number; server: number; secure: boolean; port: number | null; address: string | null }
-  | { type: 'server-error'; t: number; server: number; code: string | null; message: string }
+  /** `port`: the port a failed listen asked for (Node puts it on the error), else null */
+  | { type: 'server-error'; t: number; server: number; code: string | null; message: string; port: number | null }
   | { type: 'server-close-called'; t: number; server: number; by: Caller; hasCallback: boolean }
   | { type: 'server-closed'; t: number; server: number }
   | { type: 'session-opened'; t: number; session: number; side: Side; server: number | null; authority: string | null; alpn: string | null }
@@ -72,6 +73,8 @@ export type ProbeEvent =
       code: string | null;
       path: string | null;
       syscall: string | null;
+      /** the port of a failed listen (EADDRINUSE), else null */
+      port: number | null;
       origin: string;
       /** first frame of the program (source-mapped), or null when only Node's frames were on the stack */
       location: string | null;

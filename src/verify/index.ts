@@ -41,7 +41,11 @@ export interface VerifyResult {
   summary: string;
   dir: string;
   entry: string;
+  /** the port the program was given through PORT (the last one tried) */
   port: number;
+  /** ports verify chose that something else took before the program could listen on them;
+   *  the program was run again on a fresh port each time (the timeline is the last run's) */
+  portsTaken: number[];
   timeoutMs: number;
   node: string;
   typescript: {
@@ -61,6 +65,8 @@ export interface VerifyResult {
   timeline: TimelineEntry[];
   /** processes the program started that were still running when it ended, and were stopped */
   stopped: StoppedProcess[];
+  /** pids sent SIGKILL that were still running a bound after it (empty: everything is gone) */
+  survivors: number[];
   tutorialLines: TutorialLine[];
   compileError: { file: string; line: number | null; column: number | null; message: string } | null;
   stdout: string;
@@ -68,6 +74,16 @@ export interface VerifyResult {
 }
 
 const PROBE_URL = new URL('./probe.js', import.meta.url).href;
+/** Runs of the program when the ports verify chose keep being taken: a port drawn below the
+ *  ephemeral range is rarely taken even once, so a third refusal means something is taking
+ *  every port as soon as it is free, and is reported rather than retried for ever. */
+const PORT_ATTEMPTS = 3;
+
+/** The port a failed listen in `event` asked for, when the event is one. */
+function refusedPort(event: ProbeEvent): number | null {
+  if ((event.type === 'server-error' || event.type === 'uncaught') && event.code === 'EADDRINUSE') return event.port;
+  return null;
+}
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
@@ -85,8 +101,8 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
     import('./interrupt.js'),
   ]);
   const runner = chooseRunner(checked.entryPath);
-  const port = await portSearch;
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
+  let port = await portSearch;
+  const env: NodeJS.ProcessEnv = { ...process.env };
   const nodeFlags = [...runner.nodeFlags];
   if (runner.mode === 'node-strip-types') {
     const compileCache = nodeCompileCacheDirectory(env);
@@ -102,13 +118,38 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
   let program: RunningProgram | undefined;
   const release = stopOnInterrupt(() => program?.stop());
   let outcome: RunOutcome;
-  let judging: Promise<[typeof import('./state.js'), typeof import('./judge.js'), typeof import('./tutorial-lines.js')]>;
+  let judging: Promise<[typeof import('./state.js'), typeof import('./judge.js'), typeof import('./tutorial-lines.js')]> | undefined;
+  // Ports verify chose that were taken before the program could listen on them.
+  const portsTaken: number[] = [];
   try {
-    // The one place the program is started, whatever runs it.
-    program = startProgram({ cwd: checked.dir, file: checked.entryPath, nodeFlags, probeUrl: PROBE_URL, env, timeoutMs: checked.timeoutMs });
-    // Loaded while the program starts (see the top of this file).
-    judging = Promise.all([import('./state.js'), import('./judge.js'), import('./tutorial-lines.js')]);
-    outcome = await program.done;
+    for (;;) {
+      let refused = false;
+      const attempt: RunningProgram = startProgram({
+        cwd: checked.dir,
+        file: checked.entryPath,
+        nodeFlags,
+        probeUrl: PROBE_URL,
+        env: { ...env, PORT: String(port) },
+        timeoutMs: checked.timeoutMs,
+        // A port verify chose and something else took in the moment between verify letting go
+        // of it and the program binding it (see free-port.ts) is verify's problem, not the
+        // program's: stop at once and run the program again on a fresh port. Nothing has
+        // happened yet but the program's start-up, which stops at its first listen.
+        onEvent: (event) => {
+          if (checked.port === null && refusedPort(event) === port) {
+            refused = true;
+            attempt.stop();
+          }
+        },
+      });
+      program = attempt;
+      // Loaded while the program starts (see the top of this file).
+      judging ??= Promise.all([import('./state.js'), import('./judge.js'), import('./tutorial-lines.js')]);
+      outcome = await attempt.done;
+      if (!refused || portsTaken.length + 1 >= PORT_ATTEMPTS) break;
+      portsTaken.push(port);
+      port = await findFreePort(portsTaken);
+    }
   } finally {
     release();
   }
@@ -117,7 +158,16 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
   const show = (location: string) => displayPath(location, checked.dir);
   const state = summarize(outcome.events);
   const compileError = state.compileErrors[0] ?? null;
-  const verdict = judge({ state, outcome, show, port, timeoutMs: checked.timeoutMs, dir: checked.dir });
+  const verdict = judge({
+    state,
+    outcome,
+    show,
+    port,
+    portFrom: checked.port === null ? 'verify' : 'flag',
+    portsTaken,
+    timeoutMs: checked.timeoutMs,
+    dir: checked.dir,
+  });
   const startedAt = outcome.startedAt;
   const transpiled = state.transpiled;
   const typescript: VerifyResult['typescript'] = {
@@ -137,6 +187,7 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
     dir: checked.dir,
     entry: checked.entry,
     port,
+    portsTaken,
     timeoutMs: checked.timeoutMs,
     node: process.version,
     typescript,
@@ -146,6 +197,7 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
     durationMs: outcome.durationMs,
     timeline: outcome.events.map((event) => toEntry(event, startedAt, show)),
     stopped: outcome.stopped,
+    survivors: outcome.survivors,
     tutorialLines: checkTutorialLines(outcome.stdout, state),
     compileError: compileError && { file: show(compileError.file), line: compileError.line, column: compileError.column, message: compileError.message },
     stdout: outcome.stdout,

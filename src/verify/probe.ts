@@ -314,6 +314,12 @@ function observeStream(stream: Emitter, side: Side, session: number, info: { met
   });
 }
 
+/** The port a failed listen() asked for: Node sets it on the error (EADDRINUSE, EACCES). */
+function portOf(error: unknown): number | null {
+  const port = (error as { port?: unknown } | null)?.port;
+  return typeof port === 'number' ? port : null;
+}
+
 function errorFields(error: unknown): { code: string | null; message: string } {
   const record = (error ?? {}) as { code?: unknown; message?: unknown };
   return { code: typeof record.code === 'string' ? record.code : null, message: typeof record.message === 'string' ? record.message : String(error) };
@@ -462,7 +468,7 @@ function observeServer(server: Emitter, secure: boolean): void {
         observeSession(arg as Emitter, 'server', id, null);
         break;
       case 'error':
-        send({ type: 'server-error', server: id, ...errorFields(arg) });
+        send({ type: 'server-error', server: id, ...errorFields(arg), port: portOf(arg) });
         break;
       case 'close':
         if (!isRealClose(server, 'server')) break;
@@ -567,6 +573,7 @@ function installMainThreadProbe(): void {
       code: typeof record.code === 'string' ? record.code : null,
       path: typeof record.path === 'string' ? record.path : null,
       syscall: typeof record.syscall === 'string' ? record.syscall : null,
+      port: portOf(error),
       // An ES module's top-level throw reaches Node as a rejected module promise; it is a throw.
       origin: origin === 'unhandledRejection' && stack.includes('node:internal/modules/esm/module_job') ? 'uncaughtException' : origin,
       location: stackLocation(stack),

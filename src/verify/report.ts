@@ -102,6 +102,10 @@ export function formatVerifyReport(result: VerifyResult): string {
         : 'JavaScript';
   out.push(`verify ${result.entry} in ${result.dir}`);
   out.push(`  Node ${result.node}, ${how}, PORT=${result.port}, timeout ${result.timeoutMs} ms`);
+  if (result.portsTaken.length > 0 && result.failure !== 'port-taken')
+    out.push(
+      `  port${result.portsTaken.length === 1 ? '' : 's'} ${result.portsTaken.join(', ')} (chosen by verify) ${result.portsTaken.length === 1 ? 'was' : 'were'} taken before the program could listen; it was run again on ${result.port}`,
+    );
   out.push('');
 
   if (result.timeline.length > 0) {
@@ -110,7 +114,12 @@ export function formatVerifyReport(result: VerifyResult): string {
       const words = describeEvent(entry);
       if (words) out.push(`  ${time(entry.at)}  ${words}`);
     }
-    if (result.timedOut) out.push(`  ${time(result.durationMs)}  stopped at the timeout: the program and everything it started were killed`);
+    if (result.timedOut && result.survivors.length === 0)
+      out.push(`  ${time(result.durationMs)}  stopped at the timeout: the program and everything it started were killed, and are gone`);
+    else if (result.timedOut)
+      out.push(
+        `  ${time(result.durationMs)}  stopped at the timeout: sent SIGKILL to the program and everything it started, but ${result.survivors.join(', ')} still run`,
+      );
     else if (result.signal) out.push(`  ${time(result.durationMs)}  killed by ${result.signal}`);
     for (const process of result.stopped) {
       out.push(

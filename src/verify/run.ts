@@ -14,6 +14,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { waitUntilGone } from '../system/index.js';
 import type { ProbeEvent } from './events.js';
 import { type StoppedProcess, stopFamily } from './process-family.js';
 
@@ -25,6 +26,8 @@ export interface RunRequest {
   probeUrl: string;
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
+  /** called with each probe event as it arrives (the run's own list is filled regardless) */
+  onEvent?: (event: ProbeEvent) => void;
 }
 
 export interface RunOutcome {
@@ -38,6 +41,8 @@ export interface RunOutcome {
   timedOut: boolean;
   /** processes the program started that were still running after it exited or was stopped */
   stopped: StoppedProcess[];
+  /** processes sent SIGKILL that were still running a bound after it (empty: all gone) */
+  survivors: number[];
   /** the child could not be started at all */
   spawnError: string | null;
   durationMs: number;
@@ -83,10 +88,13 @@ export function startProgram(request: RunRequest): RunningProgram {
   const stopped: StoppedProcess[] = [];
 
   let familyStopped = false;
+  const signalled = new Set<number>();
   const stop = () => {
     if (pid === undefined) return;
     familyStopped = true;
-    for (const found of stopFamily(pid, startedPids)) {
+    const family = stopFamily(pid, startedPids);
+    for (const signalledPid of family.signalled) signalled.add(signalledPid);
+    for (const found of family.stopped) {
       // esbuild's service, which typescript-hooks.ts started in the program: ours, not the program's.
       if (found.command && ESBUILD_SERVICE.test(found.command)) continue;
       if (!stopped.some((known) => known.pid === found.pid)) stopped.push(found);
@@ -111,6 +119,7 @@ export function startProgram(request: RunRequest): RunningProgram {
         if (k !== token) continue;
         events.push(event as ProbeEvent);
         if (event.type === 'child-started') startedPids.push(event.pid);
+        request.onEvent?.(event as ProbeEvent);
       } catch {
         // not JSON, so not ours either
       }
@@ -129,18 +138,23 @@ export function startProgram(request: RunRequest): RunningProgram {
       clearTimeout(drainTimer);
       // Whatever still holds a pipe is stopped by now; stop reading them.
       for (const stream of [child.stdout, child.stderr, probe]) stream?.destroy();
-      resolvePromise({
-        startedAt,
-        events,
-        stdout,
-        stderr,
-        exitCode,
-        signal,
-        timedOut,
-        stopped,
-        spawnError,
-        durationMs: Math.round((performance.timeOrigin + performance.now() - startedAt) * 10) / 10,
-      });
+      // The run is over when what was killed is gone, not when the signal was sent: the
+      // caller reports it stopped, and the program's port must be free again by then.
+      void waitUntilGone([...signalled], pid === undefined ? [] : [pid]).then((survivors) =>
+        resolvePromise({
+          startedAt,
+          events,
+          stdout,
+          stderr,
+          exitCode,
+          signal,
+          timedOut,
+          stopped,
+          survivors,
+          spawnError,
+          durationMs: Math.round((performance.timeOrigin + performance.now() - startedAt) * 10) / 10,
+        }),
+      );
     };
     const drainThenFinish = () => {
       if (finished) return;
