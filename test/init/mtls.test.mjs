@@ -33,7 +33,7 @@ async function scaffold(t) {
 describe('init --mtls', { timeout: 240_000 }, () => {
   test('--mtls --yes --json: verify passes and the server session saw the client certificate init made', async (t) => {
     const { env, dir, result } = await scaffold(t);
-    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.code, 0, `${result.stderr}${result.stdout}`);
     const doc = JSON.parse(result.stdout);
     assert.equal(doc.ok, true);
     assert.equal(doc.mtls, true);
@@ -109,7 +109,7 @@ describe('init --mtls', { timeout: 240_000 }, () => {
 
   test("the README's refused-client command: without its certificate the server refuses the client", async (t) => {
     const { env, dir, result } = await scaffold(t);
-    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.code, 0, `${result.stderr}${result.stdout}`);
     const readme = readFileSync(join(dir, 'README.md'), 'utf8');
     // The exact command the README gives, and the verify variant it promises fails.
     assert.ok(readme.includes('\nH2_DEMO_NO_CLIENT_CERT=1 npm start\n'), 'the README gives the command');
@@ -138,7 +138,7 @@ describe('init --mtls', { timeout: 240_000 }, () => {
     const { env } = isolatedCaEnv(t);
     const cwd = tempDir(t);
     const result = await runCli(['init', 'demo', '--template', 'example-2', '--mtls', '--yes'], { cwd, env, timeoutMs: 90_000 });
-    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.code, 0, `${result.stderr}${result.stdout}`);
     assert.match(result.stdout, /^Created demo \(example-2, mutual TLS, ALPN h2/m);
     assert.match(result.stdout, /^Client certificate .* \(mutual TLS, clientAuth\), client-cert\.pem/m);
     assert.match(result.stdout, /^ {2}\| client certificate : \S/m, "the program's own line, in verify's report");
