@@ -44,7 +44,7 @@ export interface RenewResult {
 
 export async function renewCertificates(options: CertsOptions & { now?: Date }): Promise<RenewResult> {
   // Every flag is checked before anything is read or written (a bad --days is exit 2 even when nothing is due).
-  planGeneration({ ...options, force: true });
+  await planGeneration({ ...options, force: true });
   const check = await checkCertificates({ ...options, trust: false });
   const reasons = check.problems.filter((problem) => RENEWAL_PROBLEMS.includes(problem.code));
   if (reasons.length === 0) {

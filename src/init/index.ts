@@ -157,8 +157,8 @@ export async function init(options: InitOptions): Promise<InitResult> {
   // A CA-signed certificate is only used by the TLS program.
   const ca = answers.transport === 'tls' && answers.ca;
   const mtls = ca && options.mtls === true;
-  planGeneration({ outDir: dir, force, ca });
-  if (mtls) planGeneration({ outDir: dir, force, client: true });
+  await planGeneration({ outDir: dir, force, ca });
+  if (mtls) await planGeneration({ outDir: dir, force, client: true });
   // The CA is created on first use; a path it cannot be created at is refused now.
   if (ca) checkDirectoryPath(caRootDirectory(), 'the local CA directory');
   const rendered = renderProject({ template: answers.template, transport: answers.transport, ca, mtls, port: answers.port, name });

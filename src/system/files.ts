@@ -1,21 +1,11 @@
-import {
-  closeSync,
-  constants,
-  fchmodSync,
-  fstatSync,
-  fsyncSync,
-  linkSync,
-  openSync,
-  readdirSync,
-  readSync,
-  renameSync,
-  type Stats,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import type { Stats } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { ExitCode, H2SetupError, usageError } from '../common/index.js';
 import { cleanUpOnInterrupt } from './interrupt-cleanup.js';
+
+// Not an import: see system/index.ts (an ES module import of node:fs costs every command CPU).
+const { closeSync, constants, fchmodSync, fstatSync, fsyncSync, linkSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } =
+  process.getBuiltinModule('node:fs');
 
 /**
  * The temporary name for `path`: hidden, with our pid (so a later run can tell a stale one

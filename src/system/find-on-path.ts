@@ -1,5 +1,7 @@
-import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
+
+// Not an import: see system/index.ts (an ES module import of node:fs costs every command CPU).
+const { accessSync, constants, statSync } = process.getBuiltinModule('node:fs');
 
 /**
  * The file a shell would run for `command`: the first executable regular file of that name

@@ -2,9 +2,11 @@
  * What is at a path, whether a directory can be made and written there, and how a path is
  * shown to people; the writing itself is files.ts.
  */
-import { accessSync, constants, lstatSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, parse, relative, resolve } from 'node:path';
 import { usageError } from '../common/index.js';
+
+// Not an import: see system/index.ts (an ES module import of node:fs costs every command CPU).
+const { accessSync, constants, lstatSync, statSync } = process.getBuiltinModule('node:fs');
 
 export type PathKind = 'missing' | 'file' | 'directory' | 'other';
 

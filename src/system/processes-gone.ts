@@ -1,3 +1,5 @@
+// Not an import: see system/index.ts (an ES module import of node:fs costs every command CPU).
+const { readdirSync, readFileSync } = process.getBuiltinModule('node:fs');
 /**
  * Waiting until killed processes are really gone, so "killed" is said only when it is true.
  *
@@ -11,7 +13,6 @@
  * parent can reap it; for a process whose parent died, that parent is init, which in a
  * container may never reap it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * How long processes may take to die after SIGKILL before the caller says they outlived it.

@@ -9,10 +9,12 @@
  * of this package: PATH holds a symbolic link to bin/h2-setup.cjs), otherwise this
  * launcher by its absolute path, run by this Node.
  */
-import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { shellQuote } from '../common/index.js';
 import { findOnPath } from './find-on-path.js';
+
+// Not an import: see system/index.ts (an ES module import of node:fs costs every command CPU).
+const { realpathSync } = process.getBuiltinModule('node:fs');
 
 /** This package's launcher, found from this module's URL (dist/system/self-command.js -> ../../bin/). */
 export const launcherPath = fileURLToPath(new URL('../../bin/h2-setup.cjs', import.meta.url));

@@ -6,7 +6,8 @@
  * after 20.17, the oldest Node we support), so the decision is made here and styleText is
  * told not to make it again; older versions ignore that option and always style.
  */
-import { styleText } from 'node:util';
+// Not an import: see system/index.ts (an ES module import of node:util costs every command CPU).
+const { styleText } = process.getBuiltinModule('node:util');
 
 export type Style = Parameters<typeof styleText>[0];
 

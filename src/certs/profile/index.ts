@@ -14,7 +14,7 @@ export {
   P12_FILE,
   P12_PASSWORD_VARIABLE,
 } from './file-names.js';
-export { certificateHostNames, type Host, parseHost, parseHosts } from './hosts.js';
+export { certificateHostNames, type Host, isIPv6, parseHost, parseHosts } from './hosts.js';
 export {
   CLOCK_SKEW_MS,
   DAY_MS,

@@ -1,4 +1,5 @@
-import { isIPv4, isIPv6, SocketAddress } from 'node:net';
+import { isIPv4, SocketAddress } from 'node:net';
+import { isIPv6 } from '../profile/index.js';
 
 /**
  * IP addresses as certificates hold them: the 4 or 16 octets of an iPAddress GeneralName
