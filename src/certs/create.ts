@@ -11,16 +11,10 @@ import { userAtHost } from '../system/index.js';
 import type { LocalCa } from './ca/index.js';
 import { type Host, type KeyType, MAX_CERTIFICATE_BYTES } from './profile/index.js';
 import { type CreateCertificateOptions, type PairRequest, pairSummary, parsePairRequest } from './request.js';
-import type { ExtendedKeyUsage, KeyUsage } from './x509/index.js';
-import {
-  generateEcdsaKeyPair,
-  type IssuedLeaf,
-  issueLeafCertificate,
-  type LeafKind,
-  leafCommonName,
-  privateKeyToPem,
-  startRsaKeyGeneration,
-} from './x509/index.js';
+// x509's parts, not its index.ts, which would also load the CSR and PKCS#12 code (see generate.ts).
+import type { ExtendedKeyUsage, KeyUsage } from './x509/extensions.js';
+import { generateEcdsaKeyPair, privateKeyToPem, startRsaKeyGeneration } from './x509/keys.js';
+import { type IssuedLeaf, issueLeafCertificate, type LeafKind, leafCommonName } from './x509/leaf.js';
 
 export interface MadePair {
   privateKey: KeyObject;

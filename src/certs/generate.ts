@@ -28,8 +28,10 @@ import {
   P12_PASSWORD_VARIABLE,
 } from './profile/index.js';
 import { type CertsOptions, type PairRequest, pairSummary, parsePairRequest } from './request.js';
-import type { LeafKind } from './x509/index.js';
-import { buildPkcs12, privateKeyToPem, readCertificateRequest, signCertificateRequest } from './x509/index.js';
+// x509's parts, not its index.ts, so a pair without --csr or --p12 loads neither csr.js nor
+// pkcs12.js (each module on the path costs every `certs` run CPU, bench/ecdsa.mjs).
+import { privateKeyToPem } from './x509/keys.js';
+import type { LeafKind } from './x509/leaf.js';
 
 // Not an import: see system/index.ts (an ES module import of node:fs costs every command CPU).
 const { chmodSync, existsSync, lstatSync, mkdirSync } = process.getBuiltinModule('node:fs');
@@ -166,7 +168,7 @@ export async function planGeneration(options: CertsOptions): Promise<GeneratePla
   }
   const csr = options.csr !== undefined ? { path: resolve(options.csr), text: readCsrFile(resolve(options.csr)) } : undefined;
   // A request is checked whole (format, key, signature) before anything is made.
-  if (csr) readCertificateRequest(csr.text, displayPath(csr.path));
+  if (csr) (await import('./x509/csr.js')).readCertificateRequest(csr.text, displayPath(csr.path));
   return {
     request,
     keyPath,
@@ -324,7 +326,8 @@ async function makePairFor(plan: GeneratePlan, password: string | undefined): Pr
   const p12 =
     password === undefined
       ? undefined
-      : (() => {
+      : await (async () => {
+          const { buildPkcs12 } = await import('./x509/pkcs12.js');
           const friendlyName = `h2-setup ${made.commonName}`;
           const bundle = buildPkcs12({
             privateKey: made.privateKey,
@@ -346,6 +349,7 @@ async function makePairFor(plan: GeneratePlan, password: string | undefined): Pr
 
 async function signRequest(csr: { path: string; text: string }, plan: GeneratePlan): Promise<Issued> {
   const source = displayPath(csr.path);
+  const { readCertificateRequest, signCertificateRequest } = await import('./x509/csr.js');
   const certificateRequest = readCertificateRequest(csr.text, source);
   const { loadOrCreateLocalCa } = await import('./ca/index.js');
   const localCa = await loadOrCreateLocalCa();

@@ -8,7 +8,9 @@
 import { type KeyObject, X509Certificate } from 'node:crypto';
 import { usageError } from '../common/index.js';
 import { type Host, type KeyBits, type KeyType, parseBits, parseDays, parseHosts, parseKeyType } from './profile/index.js';
-import { describeKey, type IssuedLeaf, type LeafKind } from './x509/index.js';
+// x509's parts, not its index.ts (see generate.ts).
+import { describeKey } from './x509/keys.js';
+import type { IssuedLeaf, LeafKind } from './x509/leaf.js';
 
 /** The `certs` options as given. The flags arrive as text and the library's options as
  *  numbers; both go through the same parsers, so both refuse the same values in the same words. */
