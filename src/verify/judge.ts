@@ -5,7 +5,7 @@
  * what happened, never by the order it happened in.
  */
 import { basename } from 'node:path';
-import type { ProbeEvent } from './events.js';
+import type { ProbeEvent } from './channel/index.js';
 import type { RunOutcome } from './run.js';
 import { type ListenerState, stillOpen, type TimelineState } from './state.js';
 
@@ -132,9 +132,16 @@ function describeListener(listener: ListenerState, show: (location: string) => s
   return listener.location ? ` (${show(listener.location)})` : '';
 }
 
+/** A process the program forked that died of an exception: often why its session never closed. */
+function childCrashNote(state: TimelineState, show: (location: string) => string): string {
+  const first = state.uncaughtInChildren[0];
+  if (!first) return '';
+  return `; process ${first.pid ?? '?'}, which the program started, died of an uncaught ${first.name}: ${first.message}${first.location ? ` (at ${show(first.location)})` : ''}`;
+}
+
 export function judge(input: JudgeInput): Verdict {
   const verdict = judgeRun(input);
-  const notes = handledNote(input.state, input.show) + (verdict.passed ? '' : selfEmitNote(input.state, input.show));
+  const notes = handledNote(input.state, input.show) + (verdict.passed ? '' : selfEmitNote(input.state, input.show) + childCrashNote(input.state, input.show));
   if (!notes) return verdict;
   return verdict.passed ? { ...verdict, summary: verdict.summary + notes } : fail(verdict.failure as FailureKind, (verdict.reason as string) + notes);
 }

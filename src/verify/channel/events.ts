@@ -1,10 +1,12 @@
 /**
- * What the probe (running inside the verified program) reports to the verifier, one JSON
- * object per line. Types only, shared by both sides, so the wire format is checked by
- * the compiler on both ends; nothing here exists at run time.
+ * What the probe (running inside the verified program, in every thread and forked process of
+ * it) reports to the verifier, one framed record per event (record.ts). Types only, shared
+ * by both sides, so the wire format is checked by the compiler on both ends.
  *
  * `t` is an absolute time in milliseconds (performance.timeOrigin + performance.now()):
- * both processes read the same clock, so the parent can show times relative to its spawn.
+ * every process reads the same clock, so the parent can show times relative to its spawn.
+ * `pid` and `thread` say where the event happened (thread 0 is a process's main thread); the
+ * verifier numbers servers, sessions, streams and listeners anew across the whole family.
  */
 export type Side = 'server' | 'client';
 
@@ -14,7 +16,7 @@ export type Caller = 'program' | 'node';
 
 export type ListenerTarget = 'session' | 'stream' | 'server';
 
-export type ProbeEvent =
+export type ProbeEventBody =
   | { type: 'probe-ready'; t: number; pid: number; node: string }
   | { type: 'http1-server-created'; t: number; module: 'http' | 'https'; location: string | null }
   | { type: 'server-created'; t: number; server: number; secure: boolean; location: string | null }
@@ -82,10 +84,18 @@ export type ProbeEvent =
     }
   /** a process the program started (from any thread), so that none outlives the run */
   | { type: 'child-started'; t: number; pid: number; detached: boolean; command: string }
-  /** the module hooks transpiled a TypeScript file as it loaded (Node 20) */
-  | { type: 'transpiled'; t: number; file: string; ms: number | null; cached: boolean; esbuild: string | null }
+  /** esbuild transpiled a TypeScript file as it loaded (or its output came from the cache) */
+  | { type: 'transpiled'; t: number; file: string; format: 'esm' | 'cjs'; ms: number | null; cached: boolean; esbuild: string | null }
   /** a TypeScript file the program loads did not compile */
   | { type: 'compile-error'; t: number; file: string; line: number | null; column: number | null; message: string }
   | { type: 'exit'; t: number; code: number };
+
+/** Where an event happened: the process and its thread (0: the main thread). */
+export interface Origin {
+  pid: number;
+  thread: number;
+}
+
+export type ProbeEvent = ProbeEventBody & Partial<Origin>;
 
 export type ProbeEventType = ProbeEvent['type'];

@@ -1,6 +1,6 @@
 /**
- * esbuild's output per TypeScript file (Node 20, see typescript-hooks.ts), in a per-user cache
- * keyed by what the output depends on: the file's path and content, the module format, and
+ * esbuild's output per TypeScript file (transform.ts), in a per-user cache keyed by what the
+ * output depends on: the file's path and content, the module format and tsconfig options, and
  * the Node and h2-setup (so esbuild) versions. A second verify of an unchanged project never
  * loads esbuild: no esbuild process, no CPU taken from the program's start-up.
  *
@@ -10,14 +10,14 @@
  * run transpiles in memory and writes nothing).
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import nodeModule from 'node:module';
 import { join } from 'node:path';
-import { writeFilesAtomically } from '../files.js';
-import { packageJson } from '../package-json.js';
-import { userDirectory } from '../user-dirs.js';
-import type { ModuleFormat } from './module-format.js';
+import { writeFilesAtomically } from '../../files.js';
+import { packageJson } from '../../package-json.js';
+import { userDirectory } from '../../user-dirs.js';
 
-// Bump when the transform options in typescript-hooks.ts change, so old outputs are not reused.
-const CACHE_VERSION = 2;
+// Bump when the transform options in transform.ts change, so old outputs are not reused.
+const CACHE_VERSION = 3;
 // Outputs of files nobody verified for a week are removed when something new is written.
 const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -58,26 +58,27 @@ function prune(dir: string): void {
   }
 }
 
-function cacheFile(dir: string, file: string, format: ModuleFormat, source: string): string {
+/** `options`: the module format and transform options, as one string. */
+function cacheFile(dir: string, file: string, options: string, source: string): string {
   // h2-setup's own version stands for esbuild's (pinned in package.json) without loading it.
-  const key = hash(JSON.stringify([CACHE_VERSION, process.version, packageJson.version, format, file, source]));
-  return join(dir, `${key}.${format === 'esm' ? 'mjs' : 'cjs'}`);
+  const key = hash(JSON.stringify([CACHE_VERSION, process.version, packageJson.version, options, file, source]));
+  return join(dir, `${key}.js`);
 }
 
 /** The cached JavaScript for this very file content, or null. */
-export function readCachedTranspile(dir: string, file: string, format: ModuleFormat, source: string): string | null {
+export function readCachedTranspile(dir: string, file: string, options: string, source: string): string | null {
   try {
-    return readFileSync(cacheFile(dir, file, format, source), 'utf8');
+    return readFileSync(cacheFile(dir, file, options, source), 'utf8');
   } catch {
     return null;
   }
 }
 
-export function writeCachedTranspile(dir: string, file: string, format: ModuleFormat, source: string, code: string): void {
+export function writeCachedTranspile(dir: string, file: string, options: string, source: string, code: string): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // Atomically: a concurrent verify of the same project may be reading it.
-    writeFilesAtomically([{ path: cacheFile(dir, file, format, source), contents: code, mode: 0o600 }]);
+    writeFilesAtomically([{ path: cacheFile(dir, file, options, source), contents: code, mode: 0o600 }]);
     prune(dir);
   } catch {
     // a cache that cannot be written only costs the next run a transpile
@@ -85,15 +86,24 @@ export function writeCachedTranspile(dir: string, file: string, format: ModuleFo
 }
 
 /**
- * Where the program's Node keeps its own compile cache when Node strips the types itself
- * (Node 22.6+, where NODE_COMPILE_CACHE is always understood). Without it Node 24 compiles
- * its TypeScript stripper anew on every start: measured here, the tutorial's example 1 took
- * 105 ms as `node index.ts` and about 70 ms with the cache, against 61 ms as plain
- * JavaScript. Null when the user decided already (NODE_COMPILE_CACHE set, or
- * NODE_DISABLE_COMPILE_CACHE) or h2-setup's cache is off.
+ * Where the program's Node keeps its own compile cache (Node 22.1+, NODE_COMPILE_CACHE): the
+ * probe, the TypeScript loader and the program's JavaScript are then not compiled anew on
+ * every start. Null where Node has none, when the user decided already (NODE_COMPILE_CACHE
+ * set, or NODE_DISABLE_COMPILE_CACHE) or h2-setup's cache is off.
  */
 export function nodeCompileCacheDirectory(env: NodeJS.ProcessEnv): string | null {
+  if (typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache !== 'function') return null;
   if (env.NODE_COMPILE_CACHE !== undefined || env.NODE_DISABLE_COMPILE_CACHE) return null;
   const dir = cacheDirectory();
   return dir ? join(dir, 'node-compile-cache') : null;
+}
+
+/** The esbuild that transform.ts uses (pinned by package.json), read without loading it. */
+export function esbuildVersion(): string | null {
+  try {
+    const require = nodeModule.createRequire(import.meta.url);
+    return (JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')) as { version?: string }).version ?? null;
+  } catch {
+    return null;
+  }
 }
