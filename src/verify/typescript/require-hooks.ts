@@ -1,8 +1,11 @@
 /**
- * The TypeScript loader for require() where module hooks do not cover it (Node 20, whose
- * module.register hooks see only import): TypeScript extensions registered with the CommonJS
- * loader, and its file name resolution taught TypeScript's names (resolve.ts), with the same
- * transform as every other path (transform.ts).
+ * The TypeScript loader for require() where module hooks do not cover it:
+ * - Node 20's module.register hooks see only import, so TypeScript extensions are registered
+ *   with the CommonJS loader, with the same transform as every other path (transform.ts);
+ * - the CommonJS file name resolution is taught TypeScript's names (resolve.ts) on every line:
+ *   a CommonJS module that Node's ES module loader runs (the entry, started with --import)
+ *   resolves its require() calls with Module._resolveFilename directly, past the sync hooks
+ *   (seen on Node 22.23.5: `require('./lib/server.js')` of lib/server.ts was not found).
  */
 import { createRequire } from 'node:module';
 import { mayNameTypeScript, TYPESCRIPT_EXTENSIONS, typeScriptAlternatives } from './resolve.js';
@@ -17,13 +20,21 @@ interface CommonJsLoader {
   _resolveFilename: (request: string, ...rest: unknown[]) => string;
 }
 
-export function installRequireHooks(context: TranspileContext): void {
-  const Module = createRequire(import.meta.url)('node:module') as CommonJsLoader;
+function commonJsLoader(): CommonJsLoader {
+  return createRequire(import.meta.url)('node:module') as CommonJsLoader;
+}
+
+export function installRequireExtensions(context: TranspileContext): void {
+  const Module = commonJsLoader();
   for (const extension of TYPESCRIPT_EXTENSIONS) {
     Module._extensions[extension] = (module, filename) => {
       module._compile(transpileFile(filename, context).code, filename);
     };
   }
+}
+
+export function installRequireResolution(): void {
+  const Module = commonJsLoader();
   const resolveFilename = Module._resolveFilename;
   Module._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]) {
     try {
