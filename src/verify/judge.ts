@@ -144,7 +144,7 @@ function describeListener(listener: ListenerState, show: (location: string) => s
 function childCrashNote(state: TimelineState, show: (location: string) => string): string {
   const first = state.uncaughtInChildren[0];
   if (!first) return '';
-  return `; process ${first.pid ?? '?'}, which the program started, died of an uncaught ${first.name}: ${first.message}${first.location ? ` (at ${show(first.location)})` : ''}`;
+  return `; process ${first.origin?.pid ?? '?'}, which the program started, died of an uncaught ${first.name}: ${first.message}${first.location ? ` (at ${show(first.location)})` : ''}`;
 }
 
 export function judge(input: JudgeInput): Verdict {

@@ -86,8 +86,8 @@ export function describeEvent(entry: TimelineEntry): string | null {
 /** "[worker 1] ", "[process 1234] ", "[process 1234 worker 1] "; nothing for the program's main thread. */
 function originLabel(entry: TimelineEntry, programPid: number | undefined): string {
   const parts: string[] = [];
-  if (entry.pid !== undefined && programPid !== undefined && entry.pid !== programPid) parts.push(`process ${entry.pid}`);
-  if (entry.thread) parts.push(`worker ${entry.thread}`);
+  if (entry.origin && programPid !== undefined && entry.origin.pid !== programPid) parts.push(`process ${entry.origin.pid}`);
+  if (entry.origin?.thread) parts.push(`worker ${entry.origin.thread}`);
   return parts.length > 0 ? `[${parts.join(' ')}] ` : '';
 }
 

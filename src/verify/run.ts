@@ -205,7 +205,7 @@ function numberAcrossProcesses(): (event: ProbeEvent) => ProbeEvent {
     for (const kind of ID_FIELDS) {
       const local = fields[kind];
       if (typeof local !== 'number') continue;
-      const key = `${kind}:${event.pid ?? 0}:${local}`;
+      const key = `${kind}:${event.origin?.pid ?? 0}:${local}`;
       let global = numbers.get(key);
       if (global === undefined) {
         global = (counts.get(kind) ?? 0) + 1;

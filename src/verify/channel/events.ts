@@ -5,7 +5,7 @@
  *
  * `t` is an absolute time in milliseconds (performance.timeOrigin + performance.now()):
  * every process reads the same clock, so the parent can show times relative to its spawn.
- * `pid` and `thread` say where the event happened (thread 0 is a process's main thread); the
+ * `origin` says where the event happened: the process and its thread (0: the main thread); the
  * verifier numbers servers, sessions, streams and listeners anew across the whole family.
  */
 export type Side = 'server' | 'client';
@@ -96,6 +96,6 @@ export interface Origin {
   thread: number;
 }
 
-export type ProbeEvent = ProbeEventBody & Partial<Origin>;
+export type ProbeEvent = ProbeEventBody & { origin?: Origin };
 
 export type ProbeEventType = ProbeEvent['type'];
