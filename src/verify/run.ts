@@ -134,7 +134,9 @@ export function startProgram(request: RunRequest): RunningProgram {
       resolvePromise({
         startedAt,
         pid: pid ?? null,
-        events,
+        // In time order: threads and processes write to the one pipe, each taking its time just
+        // before its write, so arrival order can differ from it by a hair.
+        events: events.sort((a, b) => a.t - b.t),
         stdout,
         stderr,
         exitCode,
