@@ -20,10 +20,10 @@ const work = mkdtempSync(join(tmpdir(), 'h2-setup-bench-ecdsa-'));
 const script = join(work, 'make-ecdsa-pair.mjs');
 writeFileSync(
   script,
-  `import { writeFilesAtomically } from ${JSON.stringify(join(dist, 'files.js'))};
-import { parseHosts } from ${JSON.stringify(join(dist, 'certs/hosts.js'))};
-import { generateEcdsaKeyPair } from ${JSON.stringify(join(dist, 'certs/key-description.js'))};
-import { issueLeafCertificate } from ${JSON.stringify(join(dist, 'certs/leaf-certificate.js'))};
+  `import { writeFilesAtomically } from ${JSON.stringify(join(dist, 'common/index.js'))};
+import { parseHosts } from ${JSON.stringify(join(dist, 'certs/profile/index.js'))};
+import { generateEcdsaKeyPair } from ${JSON.stringify(join(dist, 'certs/x509/index.js'))};
+import { issueLeafCertificate } from ${JSON.stringify(join(dist, 'certs/x509/index.js'))};
 const out = process.argv[2];
 const { privateKey, publicKey } = generateEcdsaKeyPair();
 const leaf = issueLeafCertificate({ kind: 'server', publicKey, selfSigningKey: privateKey, hosts: parseHosts(undefined), commonName: 'localhost', days: 365 });

@@ -1,7 +1,7 @@
 // createCertificate() in one process, against what people import for this today:
 // `selfsigned` 5.5's generate() making the same pair (RSA-2048, SHA-256, subjectAltName
 // for localhost, 127.0.0.1 and ::1, serverAuth). The two alternate call by call, so drift
-// hits both alike. Goals (issue 13): RSA no slower per call than selfsigned (ratio <= 1),
+// hits both alike. Goals: RSA no slower per call than selfsigned (ratio <= 1),
 // and an ECDSA P-256 pair under 5 ms a call (median).
 // Both arms' time is mostly RSA prime search, which is random: the medians of a few dozen
 // calls move from one run to the next, so the ratio of means is printed beside them.

@@ -9,7 +9,7 @@
  */
 import { defineCertsCommand } from './certs/command.js';
 import { Command, CommanderError } from './commander.js';
-import { ExitCode } from './errors.js';
+import { ExitCode } from './common/index.js';
 import { defineInitCommand } from './init/command.js';
 import { packageJson } from './package-json.js';
 import { printError, printErrorDocument, reportError } from './report-error.js';

@@ -12,18 +12,27 @@
  * is: a test suite that only wants createCertificate() does not load the verifier, the
  * scaffolder or inquirer.
  */
-import type { CheckResult } from './certs/check.js';
-import type { CreateCertificateOptions, CreatedCertificate } from './certs/create.js';
-import type { CertsResult, WriteCertificatesOptions } from './certs/write.js';
-import { usageError } from './errors.js';
+import type { CertsResult, CheckResult, CreateCertificateOptions, CreatedCertificate, WriteCertificatesOptions } from './certs/index.js';
+import { usageError } from './common/index.js';
 import type { InitResult } from './init/index.js';
 import type { VerifyResult } from './verify/index.js';
 
-export type { CheckResult, Problem, ProblemCode } from './certs/check.js';
-export type { CreateCertificateOptions, CreatedCertificate } from './certs/create.js';
-export type { CertsResult, WriteCertificatesOptions } from './certs/write.js';
-export { ExitCode, H2SetupError } from './errors.js';
+// The --json documents of the commands without a library function of their own, so a
+// program reading them has their types too (docs/json.md is checked against all of these).
+export type {
+  CertsResult,
+  CheckResult,
+  CreateCertificateOptions,
+  CreatedCertificate,
+  InstallCaResult,
+  Problem,
+  ProblemCode,
+  RenewResult,
+  WriteCertificatesOptions,
+} from './certs/index.js';
+export { ExitCode, H2SetupError } from './common/index.js';
 export type { InitResult, InitVerdict } from './init/index.js';
+export type { ErrorDocument } from './report-error.js';
 export type { FailureKind, TimelineEntry, TutorialLine, VerifyResult } from './verify/index.js';
 
 /**
@@ -32,13 +41,13 @@ export type { FailureKind, TimelineEntry, TutorialLine, VerifyResult } from './v
  * and returns its certificate as `ca`.
  */
 export async function createCertificate(options: CreateCertificateOptions = {}): Promise<CreatedCertificate> {
-  const { createCertificate: create } = await import('./certs/create.js');
+  const { createCertificate: create } = await import('./certs/index.js');
   return create(options);
 }
 
 /** `h2-setup certs`: writes the pair (and what the options add) and returns its --json document. */
 export async function writeCertificates(options: WriteCertificatesOptions = {}): Promise<CertsResult> {
-  const { writeCertificates: write } = await import('./certs/write.js');
+  const { writeCertificates: write } = await import('./certs/index.js');
   return write(options);
 }
 
@@ -55,8 +64,8 @@ export interface CheckCertificatesOptions {
 
 /** `h2-setup certs --check`: every problem of an existing pair, as its --json document. */
 export async function checkCertificates(options: CheckCertificatesOptions = {}): Promise<CheckResult> {
-  const { checkCertificates: check } = await import('./certs/check.js');
-  return check({ outDir: options.outDir, keyFile: options.key, certFile: options.cert, hosts: options.hosts });
+  const { checkCertificates: check } = await import('./certs/index.js');
+  return check(options);
 }
 
 export interface VerifyOptions {

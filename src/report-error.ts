@@ -4,8 +4,7 @@
  * Under --json, stdout still gets one JSON document: `{ ok: false, error: { code, message } }`.
  * A stack trace only when DEBUG is set.
  */
-import { ExitCode, H2SetupError } from './errors.js';
-import { printJson } from './print-json.js';
+import { ExitCode, H2SetupError, printJson } from './common/index.js';
 
 export interface ErrorDocument {
   ok: false;

@@ -1,5 +1,5 @@
-// The local CA under hostile files, races and interruptions (issue 10, findings 4-7 and the
-// CA parts of 10): a CA that does not hold together or that others control is refused before
+// The local CA under hostile files, races and interruptions (a planted or damaged CA, a
+// CA directory others control, two runs making a CA at once): a CA that does not hold together or that others control is refused before
 // anything is written; the lock survives a dead holder and never lets two CAs be made;
 // --uninstall-ca finds our CAs in NSS without the CA directory.
 import assert from 'node:assert/strict';

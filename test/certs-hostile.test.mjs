@@ -1,4 +1,4 @@
-// certs with hostile and odd input (issue 10, findings 8-12) and the tests the suite lacked:
+// certs with hostile and odd input (planted files, oversized or odd names and paths, bad modes):
 // what is refused says so in one line with exit 2 and writes nothing; what is read is a
 // regular file of bounded size; what is written is placed, never written in place.
 import assert from 'node:assert/strict';

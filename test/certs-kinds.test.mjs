@@ -230,7 +230,7 @@ test('--p12: bundle.p12 (0600) beside the pair that openssl and Node open with t
 test("createCertificate (library): PEM text for an ECDSA server pair and a CA-signed client, nothing written; flags' messages for bad options", async (t) => {
   const { env } = isolatedCaEnv(t);
   const script = `
-    import { createCertificate } from ${JSON.stringify(new URL('../dist/certs/create.js', import.meta.url).href)};
+    import { createCertificate } from ${JSON.stringify(new URL('../dist/certs/index.js', import.meta.url).href)};
     const server = await createCertificate({ keyType: 'ecdsa', hosts: ['app.test'] });
     const client = await createCertificate({ client: true });
     let error;

@@ -1,4 +1,4 @@
-// certs under races and interruptions (issue 10, findings 1-3): many real CLI processes at
+// certs under races and interruptions (lost updates, torn pairs, stray temporary files): many real CLI processes at
 // once into one directory, and real signals while they write. Every round checks what is
 // on disk with Node's own X509Certificate. H2_SETUP_TEST_CLI points the file at another
 // build (the lead measured the code before the fix with it).

@@ -1,4 +1,4 @@
-// `certs --renew` (issue 12): makes a missing pair, remakes one that --check would fail
+// `certs --renew`, safe in a project's predev/prestart script: makes a missing pair, remakes one that --check would fail
 // for a reason a new pair cures, and otherwise writes nothing; --check's "expiring soon"
 // follows the same rule (less than a third of the lifetime left, never more than 30 days).
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Issue 12 wired into `h2-setup certs`: a --ca host outside the CA's name constraints is
+// Name constraints and the trust report wired into `h2-setup certs`: a --ca host outside the CA's name constraints is
 // refused before anything is written; an old unconstrained CA keeps working and is
 // reported; --check and --install-ca say which clients trust the pair, and that matches
 // what the real clients (Node's TLS, openssl verify, certutil, headless Chromium) do.
@@ -209,6 +209,45 @@ describe('certs --check and --install-ca: who trusts it', { timeout: 6 * 60_000 
     // The node line's fix, applied, makes it trusted.
     const fixed = await json(['certs', '--check', '--out-dir', out], { ...env, NODE_EXTRA_CA_CERTS: join(out, 'ca-cert.pem') });
     assert.equal(verdictOf(fixed.doc.trust, 'node').trusted, true, JSON.stringify(fixed.doc.trust));
+  });
+
+  test('--install-ca changes every NSS database --check asks: a snap Chromium one and a flatpak Firefox profile too', async (t) => {
+    const found = realClients(t, ['certutil']);
+    if (!found) return;
+    const { root, home, env: caEnv } = isolatedCaEnv(t);
+    const env = { ...caEnv, ...NO_EXTRA };
+    const snapChromium = join(home, 'snap', 'chromium', 'current', '.pki', 'nssdb');
+    const flatpakFirefox = join(home, '.var', 'app', 'org.mozilla.firefox', '.mozilla', 'firefox', 'a1b2c3.default-release');
+    newNssDb(found.certutil, snapChromium);
+    newNssDb(found.certutil, flatpakFirefox);
+    const out = join(root, 'out');
+    assert.equal((await runCli(['certs', '--ca', '--out-dir', out], { env })).code, 0);
+    const nssLines = (trust) => trust.filter((verdict) => verdict.client === 'nss');
+    const asked = (trust, db) => nssLines(trust).find((verdict) => verdict.detail.startsWith(`NSS database ${db}:`));
+
+    const before = await json(['certs', '--check', '--out-dir', out], env);
+    for (const db of [snapChromium, flatpakFirefox]) assert.equal(asked(before.doc.trust, db)?.trusted, false, `${db} in ${JSON.stringify(before.doc.trust)}`);
+
+    const installed = await json(['certs', '--install-ca'], env);
+    assert.equal(installed.code, 0, JSON.stringify(installed.doc));
+    for (const db of [snapChromium, flatpakFirefox]) {
+      assert.ok(
+        installed.doc.actions.some((action) => action.store.startsWith(`nss ${db}`) && action.status === 'installed'),
+        `${db} in ${JSON.stringify(installed.doc.actions)}`,
+      );
+      const listed = spawnSync(found.certutil, ['-d', `sql:${db}`, '-L'], { encoding: 'utf8', timeout: 30_000 });
+      assert.match(listed.stdout, /h2-setup development CA [0-9a-f]+\s+C,,/, db);
+    }
+    const after = await json(['certs', '--check', '--out-dir', out], env);
+    for (const db of [snapChromium, flatpakFirefox]) assert.equal(asked(after.doc.trust, db)?.trusted, true, `${db} in ${JSON.stringify(after.doc.trust)}`);
+
+    const removed = await json(['certs', '--uninstall-ca'], env);
+    for (const db of [snapChromium, flatpakFirefox]) {
+      assert.ok(
+        removed.doc.actions.some((action) => action.store.startsWith(`nss ${db}`) && action.status === 'removed'),
+        JSON.stringify(removed.doc.actions),
+      );
+    }
   });
 
   test('a key that does not match: no trust asked, trust is empty', async (t) => {

@@ -224,7 +224,7 @@ describe('certs --check', { timeout: 180_000 }, () => {
       JSON.parse(a.stdout).problems.map((p) => p.code),
       ['not-yet-valid'],
     );
-    // Issue 12: a 90-day certificate with 10 days left is due; a fresh --days 10 one is not.
+    // A third of the lifetime, at most 30 days: a 90-day certificate with 10 days left is due; a fresh --days 10 one is not.
     const soon = tempDir(t);
     writeCustomPair(soon, { notBefore: new Date(Date.now() - 80 * 86400_000), notAfter: new Date(Date.now() + 10 * 86400_000) });
     const b = await runCli(['certs', '--check', '--out-dir', soon, '--host', 'localhost']);

@@ -62,7 +62,7 @@ describe('usage errors', { timeout: 180_000 }, () => {
     assertOneLineError(assert, await runCli(['init', '--no-verifi']), 2, /unknown option '--no-verifi' \(did you mean --no-verify\?\)$/);
   });
 
-  // Issue 10, #13: a script reading --json output still gets one JSON document.
+  // A script reading --json output still gets one JSON document, even for a usage error.
   for (const [args, code, pattern] of [
     [['certs', '--nope', '--json'], 'unknown-option', /unknown option '--nope'/],
     [['certs', '--json', '--nope'], 'unknown-option', /unknown option '--nope'/],
@@ -93,7 +93,7 @@ describe('usage errors', { timeout: 180_000 }, () => {
   });
 });
 
-// Issue 16: `h2-setup help | head -1` must not end in an EPIPE stack trace.
+// `h2-setup help | head -1` must not end in an EPIPE stack trace: a closed pipe is a normal end.
 test('a closed stdout ends the command quietly', { timeout: 120_000 }, async () => {
   const child = spawn(process.execPath, [cliPath, 'help'], { stdio: ['ignore', 'pipe', 'pipe'] });
   // Closed before the CLI writes anything, as `head -1` would after its line.

@@ -7,18 +7,16 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { readCertificateRequest, signCertificateRequest } from '../dist/certs/csr.js';
-import { fromPem, toPem } from '../dist/certs/der.js';
-import { parseHosts } from '../dist/certs/hosts.js';
-import { loadOrCreateLocalCa } from '../dist/certs/local-ca.js';
-import { loadForge } from '../dist/certs/x509-builder.js';
+import { loadOrCreateLocalCa } from '../dist/certs/ca/index.js';
+import { parseHosts } from '../dist/certs/profile/index.js';
+import { fromPem, readCertificateRequest, signCertificateRequest, toPem } from '../dist/certs/x509/index.js';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { realClients } from './helpers/real-clients.mjs';
 import { fileTempDir, h2Get, run, startH2Server } from './helpers/tls-peers.mjs';
 
 const work = fileTempDir('h2-setup-csr-');
 const caEnv = isolatedCaEnv({ after });
-const ca = await loadOrCreateLocalCa(await loadForge(), caEnv.env);
+const ca = await loadOrCreateLocalCa(caEnv.env);
 const caPath = join(work, 'ca.pem');
 writeFileSync(caPath, ca.certPem);
 

@@ -1,4 +1,4 @@
-// The write-failure paths of src/files.ts and src/paths.ts on real file systems: a full one
+// The write-failure paths of src/common/files.ts and src/common/paths.ts on real file systems: a full one
 // (ENOSPC), a read-only one (EROFS), one the user may not write (EACCES). Small tmpfs mounts
 // need root; without it the tests say so and skip.
 import assert from 'node:assert/strict';
@@ -57,25 +57,23 @@ describe('certs when the disk refuses', { timeout: 180_000 }, () => {
 
 describe('serials', { timeout: 180_000 }, () => {
   test('500 certificates: every serial is positive, 16 octets, no leading zero octet, and every signature verifies', async () => {
-    const { buildSignedCertificate, loadForge } = await import('../dist/certs/x509-builder.js');
+    const { buildSignedCertificate, bytesOf, children, distinguishedName, fromDer, OID } = await import('../dist/certs/x509/index.js');
     const { generateKeyPairSync, X509Certificate } = await import('node:crypto');
-    const forge = await loadForge();
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const publicPem = publicKey.export({ type: 'spki', format: 'pem' });
     const seenTopBits = new Set();
     for (let i = 0; i < 500; i++) {
-      const { pem, serialHex } = buildSignedCertificate(forge, {
-        subjectPublicKeyPem: publicPem,
-        subject: [{ name: 'commonName', value: 'serial.test' }],
-        signingKey: privateKey,
+      const { pem, serialHex } = buildSignedCertificate({
+        subjectPublicKeyInfo: publicKey.export({ type: 'spki', format: 'der' }),
+        subject: distinguishedName([[OID.commonName, 'serial.test']]),
+        signer: { privateKey },
         notBefore: new Date(Date.now() - 3600_000),
         notAfter: new Date(Date.now() + 86400_000),
         extensions: [],
       });
       const certificate = new X509Certificate(pem);
       // The DER INTEGER itself: TBSCertificate = SEQUENCE { [0] version, INTEGER serial, ... }.
-      const tbs = forge.asn1.fromDer(forge.util.createBuffer(certificate.raw.toString('binary'))).value[0];
-      const serialBytes = Buffer.from(tbs.value[1].value, 'binary');
+      const [tbs] = children(fromDer(certificate.raw), 'Certificate');
+      const serialBytes = bytesOf(children(tbs, 'TBSCertificate')[1], 'serial');
       assert.equal(serialBytes.length, 16, serialHex);
       assert.ok(serialBytes[0] < 0x80, `positive: ${serialHex}`);
       assert.ok(serialBytes[0] !== 0, `no leading zero octet: ${serialHex}`);

@@ -109,7 +109,7 @@ describe('init --ca', { timeout: 120_000 }, () => {
     ]) {
       const result = await runCli(['init', ...args], { cwd, env });
       assertOneLineError(assert, result, 2, /--ca cannot be used with --h2c/);
-      // Under --json the error is a JSON document on stdout too (issue 10, #13).
+      // Under --json the error is a JSON document on stdout too, so a script gets one document.
       if (args.includes('--json')) assert.equal(JSON.parse(result.stdout).error.code, 'usage');
       else assert.equal(result.stdout, '');
     }

@@ -31,7 +31,7 @@ async function assertRefused(_t, cwd, args, pattern) {
   const before = snapshot(cwd);
   const result = await runCli(['init', ...args], { cwd });
   assertOneLineError(assert, result, 2, pattern);
-  // Under --json the error is also a JSON document on stdout (issue 10, #13); otherwise stdout stays empty.
+  // Under --json the error is also a JSON document on stdout, so a script gets one document; otherwise stdout stays empty.
   if (args.includes('--json')) assert.equal(JSON.parse(result.stdout).error.code, 'usage');
   else assert.equal(result.stdout, '', 'nothing on stdout');
   assert.deepEqual(snapshot(cwd), before, 'the file system is unchanged');
@@ -62,7 +62,7 @@ test('refuses a port outside 1-65535', async (t) => {
   }
 });
 
-// Issue 10, #10: everything is checked before anything is written, --force included.
+// Everything is checked before anything is written, --force included: a refusal half-way would leave a half-made project.
 test('--force refuses a project file whose name is taken by a directory, and replaces nothing', async (t) => {
   const cwd = tempDir(t);
   mkdirSync(join(cwd, 'demo', 'tsconfig.json'), { recursive: true });

@@ -1,4 +1,4 @@
-// The local CA's name constraints (issue 12): what h2-setup writes into a new CA, what
+// The local CA's name constraints (so a leaked CA key cannot vouch for a real site): what h2-setup writes into a new CA, what
 // H2_SETUP_CA_PERMIT adds, how a host is judged against a CA, and — the part that
 // matters — that the clients themselves (openssl verify, Node's TLS client, headless
 // Chromium with the CA installed in NSS) refuse a leaf for a public name signed by hand
@@ -11,7 +11,6 @@ import https from 'node:https';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import tls from 'node:tls';
-import { parseHost } from '../dist/certs/hosts.js';
 import {
   assertHostsPermittedByLocalCa,
   caPermittedSubtrees,
@@ -24,8 +23,9 @@ import {
   readNameConstraints,
   subtreeText,
   unconstrainedCaNotice,
-} from '../dist/certs/name-constraints.js';
-import { H2SetupError } from '../dist/errors.js';
+} from '../dist/certs/ca/index.js';
+import { parseHost } from '../dist/certs/profile/index.js';
+import { H2SetupError } from '../dist/common/index.js';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { dumpDom } from './helpers/chromium.mjs';
 import { assertOneLineError, runCli, tempDir } from './helpers/cli.mjs';

@@ -8,19 +8,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import tls from 'node:tls';
-import { parseHosts } from '../dist/certs/hosts.js';
-import { generateEcdsaKeyPair } from '../dist/certs/key-description.js';
-import { issueLeafCertificate } from '../dist/certs/leaf-certificate.js';
-import { loadOrCreateLocalCa } from '../dist/certs/local-ca.js';
-import { buildPkcs12 } from '../dist/certs/pkcs12.js';
-import { loadForge } from '../dist/certs/x509-builder.js';
+import { loadOrCreateLocalCa } from '../dist/certs/ca/index.js';
+import { parseHosts } from '../dist/certs/profile/index.js';
+import { buildPkcs12, generateEcdsaKeyPair, issueLeafCertificate } from '../dist/certs/x509/index.js';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { realClients } from './helpers/real-clients.mjs';
 import { fileTempDir, h2Get, run, startH2Server } from './helpers/tls-peers.mjs';
 
 const work = fileTempDir('h2-setup-p12-');
 const caEnv = isolatedCaEnv({ after });
-const ca = await loadOrCreateLocalCa(await loadForge(), caEnv.env);
+const ca = await loadOrCreateLocalCa(caEnv.env);
 const hasKeytool = spawnSync('keytool', ['-help'], { encoding: 'utf8' }).status === 0;
 
 const PASSWORD = 'correct horse 7';

@@ -2,7 +2,7 @@
 // less than a third of the lifetime left, and never more than 30 days before expiry.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { needsRenewal, RENEWAL_CAP_MS, renewalThresholdMs } from '../dist/certs/renewal.js';
+import { needsRenewal, RENEWAL_CAP_MS, renewalThresholdMs } from '../dist/certs/profile/index.js';
 
 const DAY = 86_400_000;
 const at = (ms) => new Date(ms);

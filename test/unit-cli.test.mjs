@@ -3,10 +3,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { DEFAULT_HOSTS, parseHost, parseHosts } from '../dist/certs/hosts.js';
-import { parsePort, wholeNumber } from '../dist/numbers.js';
-import { displayPath } from '../dist/paths.js';
-import { colourFor, paint } from '../dist/style.js';
+import { DEFAULT_HOSTS, parseHost, parseHosts } from '../dist/certs/profile/index.js';
+import { colourFor, displayPath, paint, parsePort, wholeNumber } from '../dist/common/index.js';
 
 describe('host parsing', () => {
   test('DNS names and IP addresses are kept apart, in one spelling', () => {

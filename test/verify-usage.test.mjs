@@ -1,10 +1,11 @@
 // h2-setup verify: bad usage is one line on stderr with exit 2, and verifies run side by side.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { assertOneLineError, tempDir } from './helpers/cli.mjs';
-import { makeCertificates, project, runVerify } from './helpers/verify-fixtures.mjs';
+import { makeCertificates, project, runVerify, verifyJson } from './helpers/verify-fixtures.mjs';
 
 test('no such directory', async (t) => {
   const missing = join(tempDir(t), 'nope');
@@ -91,4 +92,88 @@ test('ten verifies of the same project at once all pass', async (t) => {
     ports.add(json.port);
   }
   assert.equal(ports.size, 10, 'each run had its own port');
+});
+
+/**
+ * Takes the port verify gave the program, the way anything on a busy machine can: it watches
+ * /proc for the program (the process whose environment has both `READY_FILE=<readyFile>`
+ * and a PORT), listens on 127.0.0.1 at that port, then adds the port to readyFile, which
+ * the program waits for before its own listen. After `times` programs it adds 'go', and
+ * later ones go on unrobbed. Returns the ports it took and a stop function that closes them.
+ */
+function portThief(readyFile, times) {
+  const taken = [];
+  const servers = [];
+  const robbed = new Set();
+  let busy = false;
+  const look = async () => {
+    if (busy || taken.length >= times) return;
+    busy = true;
+    try {
+      for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry) || robbed.has(entry)) continue;
+        let environ;
+        try {
+          environ = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
+        } catch {
+          continue;
+        }
+        const port = Number(environ.find((line) => line.startsWith('PORT='))?.slice(5));
+        // The program's own helpers (esbuild's service) carry its environment too: one port, one theft.
+        if (!environ.includes(`READY_FILE=${readyFile}`) || !port || taken.includes(port)) continue;
+        robbed.add(entry);
+        const server = createNetServer();
+        await new Promise((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+        servers.push(server);
+        taken.push(port);
+        writeFileSync(readyFile, [...taken, ...(taken.length === times ? ['go'] : [])].join('\n'));
+        break;
+      }
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(look, 5);
+  return {
+    taken,
+    stop: () => {
+      clearInterval(timer);
+      for (const server of servers) server.close();
+    },
+  };
+}
+
+test('a port verify chose, taken before the program listens, is retried on a fresh one', {
+  skip: !existsSync('/proc/self/environ') && 'needs /proc to find the program',
+}, async (t) => {
+  const dir = project(t, 'slow-to-listen');
+  const readyFile = join(tempDir(t), 'ready');
+  const thief = portThief(readyFile, 1);
+  t.after(thief.stop);
+  const { code, json } = await verifyJson([dir], { env: { READY_FILE: readyFile }, timeoutMs: 60_000 });
+  assert.deepEqual(thief.taken.length, 1, 'the thief took the first port');
+  assert.equal(code, 0, json.reason);
+  assert.equal(json.passed, true);
+  assert.deepEqual(json.portsTaken, thief.taken);
+  assert.notEqual(json.port, thief.taken[0]);
+  const text = await runVerify([dir], { env: { READY_FILE: readyFile } });
+  assert.equal(text.code, 0, text.stdout);
+});
+
+test('ports verify chose, taken every time: the reason says so, and never to leave out --port', {
+  skip: !existsSync('/proc/self/environ') && 'needs /proc to find the program',
+}, async (t) => {
+  const dir = project(t, 'slow-to-listen');
+  const readyFile = join(tempDir(t), 'ready');
+  const thief = portThief(readyFile, 3);
+  t.after(thief.stop);
+  const { code, json } = await verifyJson([dir], { env: { READY_FILE: readyFile }, timeoutMs: 60_000 });
+  assert.equal(code, 1);
+  assert.equal(json.failure, 'port-taken');
+  assert.deepEqual([...json.portsTaken, json.port], thief.taken);
+  assert.equal(
+    json.reason,
+    `ports ${thief.taken.join(', ')}, free when verify chose them, were each taken (EADDRINUSE) before the program could listen: something on this machine is taking ports as they come free`,
+  );
+  assert.doesNotMatch(json.reason, /--port/);
 });

@@ -2,7 +2,7 @@
 // ES module and CommonJS form, and the variations a reader is likely to write. Each runs the
 // real CLI against a real program serving HTTP/2 on loopback.
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -97,22 +97,7 @@ test('--json is one JSON document with the whole result', async (t) => {
   assert.equal(client.appeared, false);
   assert.match(client.why, /client\.close\(cb\)/);
 
-  // The README documents this very document: its top-level fields and the timeline entries' fields.
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  const documented = readme.match(/JSON \(`--json`\): `\{ passed, ([^`]*)\}`/);
-  assert.ok(documented, "the README's verify JSON shape");
-  const topLevel = [
-    'passed',
-    ...documented[1]
-      .replace(/\{[^{}]*\}/g, '')
-      .replace(/\[[^\]]*\]/g, '')
-      .split(/[\s,:]+/)
-      .filter(Boolean),
-  ];
-  assert.deepEqual([...topLevel].sort(), Object.keys(json).sort(), 'README and --json list the same fields');
-  const [, entryFields] = readme.match(/timeline: \[\{ at, (\w+), … \}\]/) ?? [];
-  assert.ok(entryFields, "the README's timeline entry shape");
-  for (const entry of json.timeline) assert.ok('at' in entry && entryFields in entry, `timeline entry without ${entryFields}: ${JSON.stringify(entry)}`);
+  // docs/json.md documents this very document: test/cli/docs.test.mjs compares the two.
 });
 
 test('esbuild output is cached per entry content: the second run skips the transpile, an edit rebuilds', async (t) => {

@@ -6,12 +6,17 @@ import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:cry
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { certificatePurpose, readCertificateFields } from '../dist/certs/certificate-fields.js';
-import { parseHosts } from '../dist/certs/hosts.js';
-import { describeKey, generateEcdsaKeyPair, keyMatchesCertificate } from '../dist/certs/key-description.js';
-import { defaultClientName, issueLeafCertificate } from '../dist/certs/leaf-certificate.js';
-import { loadOrCreateLocalCa } from '../dist/certs/local-ca.js';
-import { loadForge } from '../dist/certs/x509-builder.js';
+import { loadOrCreateLocalCa } from '../dist/certs/ca/index.js';
+import { parseHosts } from '../dist/certs/profile/index.js';
+import {
+  certificatePurpose,
+  describeKey,
+  generateEcdsaKeyPair,
+  issueLeafCertificate,
+  keyMatchesCertificate,
+  readCertificateFields,
+} from '../dist/certs/x509/index.js';
+import { userAtHost } from '../dist/system/index.js';
 import { isolatedCaEnv } from './helpers/ca-env.mjs';
 import { dumpDom } from './helpers/chromium.mjs';
 import { runCli, tempDir } from './helpers/cli.mjs';
@@ -21,7 +26,7 @@ import { fileTempDir, h2Get, run, startH2Server } from './helpers/tls-peers.mjs'
 const work = fileTempDir('h2-setup-x509-ecdsa-');
 // One local CA for the file, made by the real local-ca module in a temporary H2_SETUP_CAROOT.
 const caEnv = isolatedCaEnv({ after });
-const ca = await loadOrCreateLocalCa(await loadForge(), caEnv.env);
+const ca = await loadOrCreateLocalCa(caEnv.env);
 const caPath = join(work, 'ca.pem');
 writeFileSync(caPath, ca.certPem);
 
@@ -34,7 +39,7 @@ function makePair({ kind = 'server', keyType = 'ecdsa', hosts = ['localhost', '1
     kind,
     publicKey,
     hosts: parsedHosts,
-    commonName: commonName ?? parsedHosts[0]?.value ?? defaultClientName(),
+    commonName: commonName ?? parsedHosts[0]?.value ?? userAtHost(),
     days,
     ...(signedByCa ? { ca } : { selfSigningKey: privateKey }),
   });
@@ -159,9 +164,9 @@ for (const keyType of ['ecdsa', 'rsa']) {
 }
 
 test('a client certificate is named after the user and machine by default', () => {
-  assert.match(defaultClientName(), /^[^@\s]+@[^@\s]+$|^[^@\s]+$/);
+  assert.match(userAtHost(), /^[^@\s]+@[^@\s]+$|^[^@\s]+$/);
   const client = makePair({ kind: 'client', hosts: [], signedByCa: true });
-  assert.match(new X509Certificate(client.certPem).subject, new RegExp(`CN=${defaultClientName().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  assert.match(new X509Certificate(client.certPem).subject, new RegExp(`CN=${userAtHost().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   assert.equal(new X509Certificate(client.certPem).subjectAltName, undefined);
 });
 

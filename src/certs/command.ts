@@ -2,14 +2,24 @@
  * `h2-setup certs`: its flag table (defaults and conflicts declared once, here), and the
  * step from flags to options to the pure functions (generateCertificates,
  * checkCertificates, installLocalCa) to text, JSON and an exit code.
- * node-forge and everything behind it load only when the action runs.
+ * The certificate code (and node-forge's ASN.1 codec behind it) loads only when the action runs.
  */
 import { type Command, Option } from '../commander.js';
-import { ExitCode } from '../errors.js';
-import { printResult } from '../print-json.js';
-import { CLIENT_CERT_FILE, CLIENT_KEY_FILE, P12_FILE } from './file-names.js';
-import { DEFAULT_HOSTS } from './hosts.js';
-import { ALLOWED_BITS, DEFAULT_BITS, DEFAULT_CERT_FILE, DEFAULT_DAYS, DEFAULT_KEY_FILE, DEFAULT_OUT_DIR, MAX_DAYS, parseBits, parseDays } from './profile.js';
+import { ExitCode, printResult } from '../common/index.js';
+import {
+  ALLOWED_BITS,
+  CLIENT_CERT_FILE,
+  CLIENT_KEY_FILE,
+  DEFAULT_BITS,
+  DEFAULT_CERT_FILE,
+  DEFAULT_DAYS,
+  DEFAULT_HOSTS,
+  DEFAULT_KEY_FILE,
+  DEFAULT_OUT_DIR,
+  MAX_DAYS,
+  P12_FILE,
+} from './profile/index.js';
+import type { CertsOptions } from './request.js';
 
 /** Repeated here (not imported from generate.ts) so --help does not load the generator. */
 const P12_PASSWORD_VARIABLE = 'H2_SETUP_P12_PASSWORD';
@@ -102,9 +112,10 @@ Examples:
 
 /** Make a pair, --check one, or --install-ca / --uninstall-ca; print the result and return the exit code. */
 async function runCerts(flags: CertsFlags): Promise<ExitCode> {
-  const common = { outDir: flags.outDir, keyFile: flags.key, certFile: flags.cert, hosts: flags.host };
+  // The flags go on as they came (text included): each certs function parses them once.
+  const files: CertsOptions = { outDir: flags.outDir, key: flags.key, cert: flags.cert, hosts: flags.host };
   const report = await import('./report.js');
-  const notice = (await import('./ca-root.js')).caRootNotice();
+  const notice = (await import('./ca/index.js')).caRootNotice();
   if (notice && (flags.ca || flags.client || flags.csr !== undefined || flags.installCa || flags.uninstallCa)) process.stderr.write(notice);
   if (flags.installCa || flags.uninstallCa) {
     const { installLocalCa } = await import('./install-ca.js');
@@ -114,28 +125,23 @@ async function runCerts(flags: CertsFlags): Promise<ExitCode> {
   }
   if (flags.renew) {
     const { renewCertificates } = await import('./renew.js');
-    const result = await renewCertificates({ ...common, days: flags.days, bits: flags.bits, ca: flags.ca });
+    const result = await renewCertificates({ ...files, days: flags.days, bits: flags.bits, ca: flags.ca });
     printResult(result, flags.json, report.formatRenew);
     return ExitCode.ok;
   }
   if (flags.check) {
     const { checkCertificates } = await import('./check.js');
-    const result = await checkCertificates(common);
+    const result = await checkCertificates(files);
     printResult(result, flags.json, report.formatCheck);
     return result.ok ? ExitCode.ok : ExitCode.failed;
   }
-  const [{ writeCertificates }, { parseKeyType }] = await Promise.all([import('./write.js'), import('./create.js')]);
+  const { writeCertificates } = await import('./write.js');
   const result = await writeCertificates(
     {
-      outDir: flags.outDir,
-      key: flags.key,
-      cert: flags.cert,
-      hosts: flags.host,
-      // The flags' text becomes the library's numbers and names through the very parsers
-      // that check the library's options, so both refuse the same values with the same words.
-      days: flags.days === undefined ? undefined : parseDays(flags.days),
-      bits: flags.bits === undefined ? undefined : parseBits(flags.bits),
-      keyType: flags.keyType === undefined ? undefined : parseKeyType(flags.keyType),
+      ...files,
+      days: flags.days,
+      bits: flags.bits,
+      keyType: flags.keyType,
       force: flags.force,
       ca: flags.ca,
       client: flags.client,

@@ -1,49 +1,34 @@
-import { X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { usageError } from '../errors.js';
-import { readRegularFile, sweepStaleTemporaryFiles, UnreadableFileError, writeFilesAtomically, writeNewFiles } from '../files.js';
-import { LOCK_FILE, withLockFile } from '../lock-file.js';
-import { checkDirectoryPath, displayPath, pathExists, pathKind } from '../paths.js';
-import { caRootDirectory } from './ca-root.js';
-import { checkCertificateSize, makePair, type PairSpec, pairSpecOf, pairSummary } from './create.js';
-import { readCertificateRequest, signCertificateRequest } from './csr.js';
-import { CA_CERT_BESIDE_PAIR, CLIENT_CERT_FILE, CLIENT_KEY_FILE, P12_FILE } from './file-names.js';
-import type { Host } from './hosts.js';
-import { describeKey, type KeyType } from './key-description.js';
-import { privateKeyToPem } from './keys.js';
-import type { LeafKind } from './leaf-certificate.js';
-import type { LocalCa } from './local-ca.js';
-import { buildPkcs12 } from './pkcs12.js';
-import { DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, DEFAULT_OUT_DIR } from './profile.js';
-import { loadForge } from './x509-builder.js';
+import {
+  checkDirectoryPath,
+  displayPath,
+  LOCK_FILE,
+  pathExists,
+  pathKind,
+  readRegularFile,
+  sweepStaleTemporaryFiles,
+  UnreadableFileError,
+  usageError,
+  withLockFile,
+  writeFilesAtomically,
+  writeNewFiles,
+} from '../common/index.js';
+import type { LocalCa } from './ca/index.js';
+import { caRootDirectory } from './ca/index.js';
+import { checkCertificateSize, makePair } from './create.js';
+import type { Host, KeyType } from './profile/index.js';
+import { CA_CERT_BESIDE_PAIR, CLIENT_CERT_FILE, CLIENT_KEY_FILE, DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, DEFAULT_OUT_DIR, P12_FILE } from './profile/index.js';
+import { type CertsOptions, type PairRequest, pairSummary, parsePairRequest } from './request.js';
+import type { LeafKind } from './x509/index.js';
+import { buildPkcs12, privateKeyToPem, readCertificateRequest, signCertificateRequest } from './x509/index.js';
 
 /** Where --p12 reads its password from when it is not asked at a terminal. */
 export const P12_PASSWORD_VARIABLE = 'H2_SETUP_P12_PASSWORD';
 export const P12_NEEDS_PASSWORD = `--p12 needs a password: set ${P12_PASSWORD_VARIABLE} or run at a terminal; there is no default password`;
 
-import { assertHostsPermittedByLocalCa } from './name-constraints.js';
-
-export interface GenerateOptions {
-  outDir?: string;
-  hosts?: readonly string[];
-  days?: string | number;
-  bits?: string | number;
-  /** rsa (default) or ecdsa. */
-  keyType?: string;
-  keyFile?: string;
-  certFile?: string;
-  force?: boolean;
-  /** Sign with the local development CA (created on first use) instead of self-signing. */
-  ca?: boolean;
-  /** A client certificate for mutual TLS (implies ca). */
-  client?: boolean;
-  /** Sign this certificate request (PEM file) with the local CA instead of making a key. */
-  csr?: string;
-  /** Also write bundle.p12 (key + certificate + CA) beside the pair. */
-  p12?: boolean;
-}
+import { assertHostsPermittedByLocalCa } from './ca/index.js';
 
 export interface CertificateSummary {
   /** Absent with --csr: the key is the requester's. */
@@ -88,12 +73,8 @@ export interface CertificateSummary {
   };
 }
 
-export { CA_CERT_BESIDE_PAIR } from './file-names.js';
-
 interface GeneratePlan {
-  spec: PairSpec;
-  /** --host was given (with --csr it replaces the request's names). */
-  hostsGiven: boolean;
+  request: PairRequest;
   /** Absent with --csr. */
   keyPath: string | undefined;
   certPath: string;
@@ -109,11 +90,11 @@ interface GeneratePlan {
 const MAX_CSR_BYTES = 64 * 1024;
 
 /** Flags that make or package a key, which --csr (the requester has the key) cannot use. */
-function refuseWithCsr(options: GenerateOptions): void {
+function refuseWithCsr(options: CertsOptions): void {
   const given = [
     ['--key-type', options.keyType !== undefined],
     ['--bits', options.bits !== undefined],
-    ['--key', options.keyFile !== undefined],
+    ['--key', options.key !== undefined],
     ['--client', options.client === true],
     ['--p12', options.p12 === true],
   ].filter(([, set]) => set);
@@ -134,16 +115,15 @@ function readCsrFile(path: string): string {
 
 /** Everything that can be wrong with the input is found here, before any file or
  *  directory is touched. */
-export function planGeneration(options: GenerateOptions): GeneratePlan {
+export function planGeneration(options: CertsOptions): GeneratePlan {
   if (options.csr !== undefined) refuseWithCsr(options);
-  const spec = pairSpecOf({ ...options, ca: options.ca || options.csr !== undefined });
-  const client = spec.kind === 'client';
+  const request = parsePairRequest(options);
+  const client = request.kind === 'client';
   const outDir = checkDirectoryPath(options.outDir ?? DEFAULT_OUT_DIR, '--out-dir');
-  const keyPath =
-    options.csr !== undefined ? undefined : resolve(outDir, checkFileName(options.keyFile ?? (client ? CLIENT_KEY_FILE : DEFAULT_KEY_FILE), '--key'));
-  const certPath = resolve(outDir, checkFileName(options.certFile ?? (client ? CLIENT_CERT_FILE : DEFAULT_CERT_FILE), '--cert'));
+  const keyPath = options.csr !== undefined ? undefined : resolve(outDir, checkFileName(options.key ?? (client ? CLIENT_KEY_FILE : DEFAULT_KEY_FILE), '--key'));
+  const certPath = resolve(outDir, checkFileName(options.cert ?? (client ? CLIENT_CERT_FILE : DEFAULT_CERT_FILE), '--cert'));
   if (keyPath === certPath) throw usageError('--key and --cert name the same file; expected two different file names');
-  const caCertPath = spec.ca ? resolve(outDir, CA_CERT_BESIDE_PAIR) : undefined;
+  const caCertPath = request.ca ? resolve(outDir, CA_CERT_BESIDE_PAIR) : undefined;
   if (caCertPath !== undefined && (caCertPath === keyPath || caCertPath === certPath)) {
     throw usageError(`--key and --cert must not be ${CA_CERT_BESIDE_PAIR} with --ca: that name is kept for the CA certificate`);
   }
@@ -171,16 +151,16 @@ export function planGeneration(options: GenerateOptions): GeneratePlan {
       );
     }
   }
-  if (spec.ca) {
+  if (request.ca) {
     refuseCaRootInProject(outDir);
-    assertHostsPermittedByLocalCa(spec.hosts); // issue 12: a host the CA may not vouch for is refused before anything is made
+    // A host the CA may not vouch for is refused before anything is made.
+    assertHostsPermittedByLocalCa(request.hosts);
   }
   const csr = options.csr !== undefined ? { path: resolve(options.csr), text: readCsrFile(resolve(options.csr)) } : undefined;
   // A request is checked whole (format, key, signature) before anything is made.
   if (csr) readCertificateRequest(csr.text, displayPath(csr.path));
   return {
-    spec,
-    hostsGiven: options.hosts !== undefined && options.hosts.length > 0,
+    request,
     keyPath,
     certPath,
     caCertPath,
@@ -261,7 +241,7 @@ export type PasswordSource = () => Promise<string>;
  * as private-key.pem (PKCS#8, 0600) and public-cert.pem (plus ca-cert.pem with `ca`, and
  * bundle.p12 with `p12`); or (with `csr`) the local CA's certificate for someone else's key.
  */
-export async function generateCertificates(options: GenerateOptions, p12Password?: PasswordSource): Promise<CertificateSummary> {
+export async function generateCertificates(options: CertsOptions, p12Password?: PasswordSource): Promise<CertificateSummary> {
   const plan = planGeneration(options);
   const password = plan.p12Path ? await askP12Password(p12Password) : undefined;
   const issued = plan.csr ? await signRequest(plan.csr, plan) : await makePairFor(plan, password);
@@ -331,8 +311,9 @@ async function askP12Password(source: PasswordSource | undefined): Promise<strin
 }
 
 async function makePairFor(plan: GeneratePlan, password: string | undefined): Promise<Issued> {
-  const made = await makePair(plan.spec);
-  const { keyLabel, ...summary } = pairSummary(plan.spec, made);
+  const { request } = plan;
+  const made = await makePair(request);
+  const summary = pairSummary(request.kind, made.publicKey, made.leaf, request.hosts, made.commonName, request.days);
   const p12 =
     password === undefined
       ? undefined
@@ -352,46 +333,34 @@ async function makePairFor(plan: GeneratePlan, password: string | undefined): Pr
     certPem: made.leaf.certPem,
     ...(made.localCa ? { localCa: made.localCa } : {}),
     ...(p12 ? { p12: p12.bundle, p12Summary: p12.summary } : {}),
-    summary: { ...summary, keyLabel },
+    summary,
   };
 }
 
 async function signRequest(csr: { path: string; text: string }, plan: GeneratePlan): Promise<Issued> {
   const source = displayPath(csr.path);
-  const request = readCertificateRequest(csr.text, source);
-  const { loadOrCreateLocalCa } = await import('./local-ca.js');
-  const localCa = await loadOrCreateLocalCa(await loadForge());
-  const leaf = signCertificateRequest(request, { ca: localCa, days: plan.spec.days, ...(plan.hostsGiven ? { hosts: plan.spec.hosts } : {}), source });
+  const certificateRequest = readCertificateRequest(csr.text, source);
+  const { loadOrCreateLocalCa } = await import('./ca/index.js');
+  const localCa = await loadOrCreateLocalCa();
+  const leaf = signCertificateRequest(certificateRequest, {
+    ca: localCa,
+    days: plan.request.days,
+    ...(plan.request.hostsGiven ? { hosts: plan.request.hosts } : {}),
+    source,
+  });
   checkCertificateSize(leaf.certPem, leaf.hosts.length);
-  const key = describeKey(request.publicKey);
-  const commonName = request.commonName ?? leaf.hosts[0]?.value ?? '';
+  const commonName = certificateRequest.commonName ?? leaf.hosts[0]?.value ?? '';
   return {
     certPem: leaf.certPem,
     localCa,
     csr: {
       path: csr.path,
-      signatureAlgorithm: request.signatureAlgorithm,
-      key: request.key.label,
-      ...(request.commonName !== undefined ? { commonName: request.commonName } : {}),
-      requestedHosts: request.hosts,
-      ignoredNames: request.ignoredNames,
+      signatureAlgorithm: certificateRequest.signatureAlgorithm,
+      key: certificateRequest.key.label,
+      ...(certificateRequest.commonName !== undefined ? { commonName: certificateRequest.commonName } : {}),
+      requestedHosts: certificateRequest.hosts,
+      ignoredNames: certificateRequest.ignoredNames,
     },
-    summary: {
-      kind: 'server',
-      keyType: key.type === 'ecdsa' ? 'ecdsa' : 'rsa',
-      ...(key.type === 'ecdsa' && 'curve' in key ? { curve: key.curve } : {}),
-      bits: key.bits ?? 0,
-      keyLabel: key.label,
-      hosts: leaf.hosts,
-      commonName,
-      serial: leaf.serialHex,
-      notBefore: leaf.notBefore,
-      notAfter: leaf.notAfter,
-      days: plan.spec.days,
-      fingerprintSha256: new X509Certificate(leaf.certPem).fingerprint256,
-      signatureAlgorithm: leaf.signatureAlgorithm,
-      keyUsage: leaf.keyUsage,
-      extendedKeyUsage: leaf.extendedKeyUsage,
-    },
+    summary: pairSummary('server', certificateRequest.publicKey, leaf, leaf.hosts, commonName, plan.request.days),
   };
 }

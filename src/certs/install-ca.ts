@@ -1,10 +1,8 @@
-import { shellQuote } from '../shell-quote.js';
-import { caRootDirectory } from './ca-root.js';
-import { type CaConstraintsReport, caConstraintsOf } from './check.js';
-import { loadOrCreateLocalCa, readLocalCaCertificate } from './local-ca.js';
-import type { TrustVerdict } from './trust-check.js';
-import { selectedStores, type TrustAction, updateTrustStores } from './trust-stores.js';
-import { loadForge } from './x509-builder.js';
+import { shellQuote } from '../common/index.js';
+import { type CaConstraintsReport, caConstraintsOf, caRootDirectory, loadOrCreateLocalCa, readLocalCaCertificate } from './ca/index.js';
+
+import type { TrustVerdict } from './trust/index.js';
+import { selectedStores, type TrustAction, updateTrustStores } from './trust/index.js';
 
 export interface InstallCaOptions {
   uninstall?: boolean;
@@ -20,9 +18,10 @@ export interface InstallCaResult {
   caSubject: string | null;
   actions: TrustAction[];
   nodeExtraCaCerts: string | null;
-  /** Issue 12: whether the CA is name-constrained (an older one is not); absent when there is no CA. */
+  /** Whether the CA is name-constrained (one made by an older h2-setup is not); absent when there is no CA. */
   caConstraints?: CaConstraintsReport;
-  /** Issue 12, after an install: which clients now accept a throwaway localhost leaf signed by the CA. */
+  /** After an install: which clients now accept a throwaway localhost leaf signed by the CA, asked
+   *  rather than assumed, since a store can be installed into and still not be read. */
   trust?: TrustVerdict[];
 }
 
@@ -38,7 +37,7 @@ export async function installLocalCa(options: InstallCaOptions): Promise<Install
   let ca = readLocalCaCertificate(env);
   let created = false;
   if (!ca && !options.uninstall) {
-    const made = await loadOrCreateLocalCa(await loadForge(), env);
+    const made = await loadOrCreateLocalCa(env);
     ca = { directory: made.directory, certPath: made.certPath, certificate: made.certificate };
     created = made.created;
   }
@@ -90,12 +89,12 @@ export async function installLocalCa(options: InstallCaOptions): Promise<Install
 async function trustAfterInstall(caCertPath: string, env: NodeJS.ProcessEnv): Promise<TrustVerdict[] | undefined> {
   let ca: Awaited<ReturnType<typeof loadOrCreateLocalCa>>;
   try {
-    ca = await loadOrCreateLocalCa(await loadForge(), env);
+    ca = await loadOrCreateLocalCa(env);
   } catch {
     return undefined;
   }
-  const { makeTrialLeaf } = await import('./trial-leaf.js');
-  const { checkTrust } = await import('./trust-check.js');
+  const { makeTrialLeaf } = await import('./ca/index.js');
+  const { checkTrust } = await import('./trust/index.js');
   const leaf = makeTrialLeaf(ca);
   return checkTrust(leaf.certPem, leaf.keyPem, ca.certPem, { caCertPath, caDirectory: ca.directory, env });
 }

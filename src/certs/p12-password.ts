@@ -2,7 +2,7 @@
  * The --p12 password at a terminal: asked twice, hidden, never echoed or logged. Without a
  * terminal on both ends there is nobody to ask, and there is no default password.
  */
-import { ExitCode, H2SetupError, usageError } from '../errors.js';
+import { ExitCode, H2SetupError, usageError } from '../common/index.js';
 import { P12_NEEDS_PASSWORD } from './generate.js';
 
 /** Ctrl-C (or a closed terminal) makes an @inquirer prompt reject with one of these. */

@@ -1,7 +1,10 @@
-import { pathExists } from '../paths.js';
-import { type CheckResult, checkCertificates, type ProblemCode } from './check.js';
-import { type CertificateSummary, type GenerateOptions, generateCertificates, planGeneration } from './generate.js';
-import { DEFAULT_HOSTS, parseHost } from './hosts.js';
+import { pathExists } from '../common/index.js';
+import type { ProblemCode } from './certificate-checks.js';
+import { type CheckResult, checkCertificates } from './check.js';
+import { type CertificateSummary, generateCertificates, planGeneration } from './generate.js';
+import { certificateHostNames, DEFAULT_HOSTS } from './profile/index.js';
+import type { CertsOptions } from './request.js';
+import { subjectAltNameHosts } from './x509/index.js';
 
 /**
  * `h2-setup certs --renew`: safe in a project's predev/prestart script. It makes the pair
@@ -39,7 +42,7 @@ export interface RenewResult {
   summary?: CertificateSummary;
 }
 
-export async function renewCertificates(options: GenerateOptions & { now?: Date }): Promise<RenewResult> {
+export async function renewCertificates(options: CertsOptions & { now?: Date }): Promise<RenewResult> {
   // Every flag is checked before anything is read or written (a bad --days is exit 2 even when nothing is due).
   planGeneration({ ...options, force: true });
   const check = await checkCertificates({ ...options, trust: false });
@@ -50,7 +53,10 @@ export async function renewCertificates(options: GenerateOptions & { now?: Date 
   const bothAbsent = !pathExists(check.keyPath) && !pathExists(check.certPath);
   // The new pair covers every name the old one had and every name asked for, and is signed
   // the same way: a CA-signed pair stays CA-signed.
-  const hosts = mergedHosts(check.certificate?.subjectAltName ?? null, options.hosts ?? DEFAULT_HOSTS);
+  const hosts = certificateHostNames([
+    ...subjectAltNameHosts(check.certificate?.subjectAltName).map((host) => host.value),
+    ...(options.hosts ?? DEFAULT_HOSTS),
+  ]);
   const caSigned = options.ca || (check.certificate !== undefined && check.certificate.signedBy !== 'self-signed');
   const summary = await generateCertificates({ ...options, hosts, ca: caSigned, force: !bothAbsent });
   return {
@@ -61,22 +67,4 @@ export async function renewCertificates(options: GenerateOptions & { now?: Date 
     notAfter: summary.notAfter,
     summary,
   };
-}
-
-/** The old certificate's names (those h2-setup can write), then the ones asked for, without repeats. */
-function mergedHosts(subjectAltName: string | null, asked: readonly string[]): string[] {
-  const names: string[] = [];
-  const fromSan = (subjectAltName ?? '')
-    .split(/,\s*/)
-    .map((entry) => /^(?:DNS|IP Address):(.+)$/.exec(entry.trim())?.[1])
-    .filter((value): value is string => value !== undefined);
-  for (const raw of [...fromSan, ...asked]) {
-    try {
-      const { value } = parseHost(raw);
-      if (!names.includes(value)) names.push(value);
-    } catch {
-      // a name h2-setup cannot put in a certificate (an email SAN, say): left out
-    }
-  }
-  return names;
 }

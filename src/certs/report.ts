@@ -1,10 +1,10 @@
-import { displayPath } from '../paths.js';
-import { paint } from '../style.js';
-import type { CaConstraintsReport, CheckResult } from './check.js';
+import { displayPath, paint } from '../common/index.js';
+import type { CaConstraintsReport } from './ca/index.js';
+import type { CheckResult } from './check.js';
 import type { CertificateSummary } from './generate.js';
 import type { InstallCaResult } from './install-ca.js';
 import type { RenewResult } from './renew.js';
-import type { TrustVerdict } from './trust-check.js';
+import type { TrustVerdict } from './trust/index.js';
 import { nodeTrust } from './write.js';
 
 /** The two ways to make Node trust a self-signed certificate. */
@@ -102,7 +102,7 @@ export function formatCheck(result: CheckResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Issue 12: the CA line; an unconstrained (older) CA with what that means and how to replace it. */
+/** The CA line; an unconstrained (older) CA with what that means and how to replace it. */
 function caConstraintsLines(report: CaConstraintsReport): string[] {
   if (report.constrained) return [`  CA            name-constrained to ${report.permitted.join(', ')}`];
   return [

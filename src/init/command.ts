@@ -4,9 +4,7 @@
  * decided here (init itself only asks when told to), and so is where progress goes.
  */
 import { type Command, Option } from '../commander.js';
-import { ExitCode } from '../errors.js';
-import { MAX_PORT, MIN_PORT } from '../numbers.js';
-import { printResult } from '../print-json.js';
+import { ExitCode, MAX_PORT, MIN_PORT, printResult } from '../common/index.js';
 import { DEFAULTS, shouldPrompt, type Transport } from './options.js';
 
 export interface InitFlags {

@@ -5,12 +5,9 @@
  * every refusal comes before the first byte is written, so a usage error or a
  * Ctrl-C leaves the file system as it was.
  */
-import { caRootDirectory } from '../certs/ca-root.js';
-import { type CertificateSummary, generateCertificates, planGeneration } from '../certs/generate.js';
-import { usageError } from '../errors.js';
-import { parsePort } from '../numbers.js';
-import { checkDirectoryPath } from '../paths.js';
-import { shellQuote } from '../shell-quote.js';
+import { caRootDirectory } from '../certs/ca/index.js';
+import { type CertificateSummary, generateCertificates, planGeneration } from '../certs/index.js';
+import { checkDirectoryPath, parsePort, shellQuote, usageError } from '../common/index.js';
 import type { VerifyResult } from '../verify/index.js';
 import { type InstallResult, runNpmInstall } from './install.js';
 import { checkTarget, DEFAULTS, packageNameFor, parseTemplate, parseTransport, type Transport } from './options.js';

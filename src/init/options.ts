@@ -7,8 +7,7 @@
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, resolve } from 'node:path';
-import { usageError } from '../errors.js';
-import { checkDirectoryPath, pathKind } from '../paths.js';
+import { checkDirectoryPath, pathKind, usageError } from '../common/index.js';
 
 export type Transport = 'h2c' | 'tls';
 

@@ -4,8 +4,7 @@
  * module only when it is going to ask, so `--yes`, `--json` and CI runs never
  * load it.
  */
-import { ExitCode, H2SetupError } from '../errors.js';
-import { parsePort } from '../numbers.js';
+import { ExitCode, H2SetupError, parsePort } from '../common/index.js';
 import { asPromptValidator, checkTarget, DEFAULTS, packageNameFor, type Transport } from './options.js';
 import type { TemplateInfo } from './templates.js';
 

@@ -3,9 +3,8 @@
  * verify found, and what to type next. --json prints the InitResult itself.
  */
 import { relative } from 'node:path';
-import { displayPath } from '../paths.js';
-import { selfCommand } from '../self-command.js';
-import { paint } from '../style.js';
+import { displayPath, paint } from '../common/index.js';
+import { selfCommand } from '../system/index.js';
 import { formatVerifyReport } from '../verify/report.js';
 import type { InitResult } from './index.js';
 

@@ -18,10 +18,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CA_CERT_BESIDE_PAIR } from '../certs/generate.js';
-import { defaultClientName } from '../certs/leaf-certificate.js';
-import { DEFAULT_CERT_FILE } from '../certs/profile.js';
-import { selfCommand } from '../self-command.js';
+import { CA_CERT_BESIDE_PAIR, DEFAULT_CERT_FILE } from '../certs/profile/index.js';
+import { selfCommand, userAtHost } from '../system/index.js';
 import type { Transport } from './options.js';
 
 /** Found from this module's own URL (dist/init/templates.js -> ../../templates),
@@ -137,7 +135,7 @@ export function renderProject(input: RenderInput): RenderedFile[] {
   if (tls) {
     const scripts = packageJson.scripts as Record<string, string>;
     scripts.serve = 'tsx serve.ts';
-    // Issue 12: npm runs prestart first (not preserve: the serve demo's stderr is its own log); `certs --renew` writes nothing while the pair is good and
+    // The pair is kept fresh for the user: npm runs prestart first (not preserve: the serve demo's stderr is its own log); `certs --renew` writes nothing while the pair is good and
     // remakes it when due, so a demo made today still starts next year. Its report goes to
     // stderr (1>&2 means that in sh and in cmd.exe alike): stdout is the tutorial's output.
     const renew = `${h2setup} certs --renew${ca ? ' --ca' : ''} 1>&2`;
@@ -156,7 +154,7 @@ export function renderProject(input: RenderInput): RenderedFile[] {
     h2setup,
     certsCommand: `${h2setup} certs${ca ? ' --ca' : ''} --force${mtls ? `\n${h2setup} certs --client --force` : ''}`,
     // The mtls program prints the client certificate's name, which is the user's and the machine's.
-    expectedOutput: fill(read(input.template, variant, 'expected-output.txt').trimEnd(), { clientName: defaultClientName() }),
+    expectedOutput: fill(read(input.template, variant, 'expected-output.txt').trimEnd(), { clientName: userAtHost() }),
     newerNodeOutput: newerNodeOutput(input.template, variant),
     serveNotes: tls ? read(PROJECT_DIR, 'README.serve.md').trimEnd() : '',
   };

@@ -4,9 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { usageError } from '../errors.js';
-import { writeFilesAtomically } from '../files.js';
-import { displayPath, pathKind } from '../paths.js';
+import { displayPath, pathKind, usageError, writeFilesAtomically } from '../common/index.js';
 import type { RenderedFile } from './templates.js';
 
 /** Writes the files into `dir` (created when missing) and returns their absolute paths.

@@ -4,8 +4,7 @@
  * esbuild and the probe load only when the action runs.
  */
 import { type Command, Option } from '../commander.js';
-import { ExitCode } from '../errors.js';
-import { printResult } from '../print-json.js';
+import { ExitCode, printResult } from '../common/index.js';
 import { DEFAULT_DIR, DEFAULT_ENTRY, DEFAULT_TIMEOUT_MS, ENTRY_EXTENSIONS, MAX_TIMEOUT_MS } from './options.js';
 
 export interface VerifyFlags {

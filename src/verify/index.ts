@@ -11,7 +11,7 @@
  * esbuild is loaded only by the program's TypeScript loader, when the cache has no output for
  * a file it loads.
  */
-import { displayPath } from '../paths.js';
+import { displayPath } from '../common/index.js';
 import type { ProbeEvent } from './channel/index.js';
 import { findFreePort } from './free-port.js';
 import type { FailureKind } from './judge.js';
@@ -40,7 +40,11 @@ export interface VerifyResult {
   summary: string;
   dir: string;
   entry: string;
+  /** the port the program was given through PORT (the last one tried) */
   port: number;
+  /** ports verify chose that something else took before the program could listen on them;
+   *  the program was run again on a fresh port each time (the timeline is the last run's) */
+  portsTaken: number[];
   timeoutMs: number;
   node: string;
   typescript: {
@@ -62,10 +66,23 @@ export interface VerifyResult {
   timeline: TimelineEntry[];
   /** processes the program started that were still running when it ended, and were stopped */
   stopped: StoppedProcess[];
+  /** pids sent SIGKILL that were still running a bound after it (empty: everything is gone) */
+  survivors: number[];
   tutorialLines: TutorialLine[];
   compileError: { file: string; line: number | null; column: number | null; message: string } | null;
   stdout: string;
   stderr: string;
+}
+
+/** Runs of the program when the ports verify chose keep being taken: a port drawn below the
+ *  ephemeral range is rarely taken even once, so a third refusal means something is taking
+ *  every port as soon as it is free, and is reported rather than retried for ever. */
+const PORT_ATTEMPTS = 3;
+
+/** The port a failed listen in `event` asked for, when the event is one. */
+function refusedPort(event: ProbeEvent): number | null {
+  if ((event.type === 'server-error' || event.type === 'uncaught') && event.code === 'EADDRINUSE') return event.port;
+  return null;
 }
 
 function round(ms: number): number {
@@ -83,8 +100,8 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
     import('./interrupt.js'),
   ]);
   const runner = chooseRunner(checked.entryPath);
-  const port = await portSearch;
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
+  let port = await portSearch;
+  const env: NodeJS.ProcessEnv = { ...process.env };
   const nodeFlags = [...runner.nodeFlags];
   // Node's own compile cache (22.1+) for the probe, the loader and the program's JavaScript:
   // a second run starts without compiling them again.
@@ -98,24 +115,42 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
   let program: RunningProgram | undefined;
   const release = stopOnInterrupt(() => program?.stop());
   let outcome: RunOutcome;
-  let judging: Promise<
-    [typeof import('./state.js'), typeof import('./judge.js'), typeof import('./tutorial-lines.js'), typeof import('./typescript/index.js')]
-  >;
+  let judging:
+    | Promise<[typeof import('./state.js'), typeof import('./judge.js'), typeof import('./tutorial-lines.js'), typeof import('./typescript/index.js')]>
+    | undefined;
+  // Ports verify chose that were taken before the program could listen on them.
+  const portsTaken: number[] = [];
   try {
-    // The one place the program is started, whatever runs it.
-    program = startProgram({
-      cwd: checked.dir,
-      file: checked.entryPath,
-      nodeFlags,
-      probeUrl: PROBE_URL,
-      env,
-      typescript: typescriptEntry,
-      cacheDir: typescriptEntry ? cacheDirectory() : null,
-      timeoutMs: checked.timeoutMs,
-    });
-    // Loaded while the program starts (see the top of this file).
-    judging = Promise.all([import('./state.js'), import('./judge.js'), import('./tutorial-lines.js'), import('./typescript/index.js')]);
-    outcome = await program.done;
+    for (;;) {
+      let refused = false;
+      const attempt: RunningProgram = startProgram({
+        cwd: checked.dir,
+        file: checked.entryPath,
+        nodeFlags,
+        probeUrl: PROBE_URL,
+        env: { ...env, PORT: String(port) },
+        typescript: typescriptEntry,
+        cacheDir: typescriptEntry ? cacheDirectory() : null,
+        timeoutMs: checked.timeoutMs,
+        // A port verify chose and something else took in the moment between verify letting go
+        // of it and the program binding it (see free-port.ts) is verify's problem, not the
+        // program's: stop at once and run the program again on a fresh port. Nothing has
+        // happened yet but the program's start-up, which stops at its first listen.
+        onEvent: (event) => {
+          if (checked.port === null && refusedPort(event) === port) {
+            refused = true;
+            attempt.stop();
+          }
+        },
+      });
+      program = attempt;
+      // Loaded while the program starts (see the top of this file).
+      judging ??= Promise.all([import('./state.js'), import('./judge.js'), import('./tutorial-lines.js'), import('./typescript/index.js')]);
+      outcome = await attempt.done;
+      if (!refused || portsTaken.length + 1 >= PORT_ATTEMPTS) break;
+      portsTaken.push(port);
+      port = await findFreePort(portsTaken);
+    }
   } finally {
     release();
   }
@@ -124,7 +159,16 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
   const show = (location: string) => displayPath(location, checked.dir);
   const state = summarize(outcome.events, outcome.pid);
   const compileError = state.compileErrors[0] ?? null;
-  const verdict = judge({ state, outcome, show, port, timeoutMs: checked.timeoutMs, dir: checked.dir });
+  const verdict = judge({
+    state,
+    outcome,
+    show,
+    port,
+    portFrom: checked.port === null ? 'verify' : 'flag',
+    portsTaken,
+    timeoutMs: checked.timeoutMs,
+    dir: checked.dir,
+  });
   const startedAt = outcome.startedAt;
   const transpiled = state.transpiled;
   const entryFile = transpiled.find((file) => file.file === checked.entryPath);
@@ -146,6 +190,7 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
     dir: checked.dir,
     entry: checked.entry,
     port,
+    portsTaken,
     timeoutMs: checked.timeoutMs,
     node: process.version,
     typescript,
@@ -155,6 +200,7 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
     durationMs: outcome.durationMs,
     timeline: outcome.events.map((event) => toEntry(event, startedAt, show)),
     stopped: outcome.stopped,
+    survivors: outcome.survivors,
     tutorialLines: checkTutorialLines(outcome.stdout, state),
     compileError: compileError && { file: show(compileError.file), line: compileError.line, column: compileError.column, message: compileError.message },
     stdout: outcome.stdout,

@@ -39,6 +39,10 @@ export interface JudgeInput {
   /** turns an absolute file:line:col into what the user sees (relative to the project) */
   show: (location: string) => string;
   port: number;
+  /** who chose the port: the user (--port) or verify itself */
+  portFrom?: 'flag' | 'verify';
+  /** ports verify chose before `port` that were taken too */
+  portsTaken?: readonly number[];
   timeoutMs: number;
   dir: string;
 }
@@ -114,6 +118,30 @@ function selfEmitNote(state: TimelineState, show: (location: string) => string):
   return `; the program called session.emit('close') itself${first.location ? ` (${show(first.location)})` : ''}, which runs its listeners but is not Node's event and does not count`;
 }
 
+/**
+ * The port was taken. Only a port the user gave is theirs to change; one verify chose was
+ * free when chosen and taken before the program could bind it, every time it was tried.
+ */
+function portTaken(input: JudgeInput): Verdict {
+  if (input.portFrom !== 'verify')
+    return fail(
+      'port-taken',
+      `port ${input.port} (given with --port) is taken (EADDRINUSE): something else is listening on it; give another --port, or leave it out and verify picks a free one`,
+    );
+  const ports = [...(input.portsTaken ?? []), input.port];
+  return fail(
+    'port-taken',
+    `port${ports.length === 1 ? '' : 's'} ${ports.join(', ')}, free when verify chose ${ports.length === 1 ? 'it' : 'them'}, ${ports.length === 1 ? 'was' : 'were each'} taken (EADDRINUSE) before the program could listen: something on this machine is taking ports as they come free`,
+  );
+}
+
+/** Processes that outlived their SIGKILL: the run cannot say everything was stopped. */
+function survivorsNote(outcome: RunOutcome | null | undefined): string {
+  const survivors = outcome?.survivors ?? [];
+  if (survivors.length === 0) return '';
+  return `; process${survivors.length === 1 ? '' : 'es'} ${survivors.join(', ')} outlived SIGKILL and still run${survivors.length === 1 ? 's' : ''} (stuck in the kernel)`;
+}
+
 function uncaughtVerdict(event: Extract<ProbeEvent, { type: 'uncaught' }>, input: JudgeInput): Verdict {
   if (event.code === 'ENOENT' && event.path && /\.pem$/i.test(event.path)) {
     return fail(
@@ -122,7 +150,7 @@ function uncaughtVerdict(event: Extract<ProbeEvent, { type: 'uncaught' }>, input
     );
   }
   if (event.code === 'EADDRINUSE') {
-    return fail('port-taken', `port ${input.port} is taken (EADDRINUSE): something else is listening on it; leave out --port to use a free one`);
+    return portTaken(input);
   }
   const typeScriptSyntax = event.code === 'ERR_INVALID_TYPESCRIPT_SYNTAX' || event.code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX';
   // A SyntaxError with no program frame on the stack was raised while compiling a module,
@@ -144,12 +172,15 @@ function describeListener(listener: ListenerState, show: (location: string) => s
 function childCrashNote(state: TimelineState, show: (location: string) => string): string {
   const first = state.uncaughtInChildren[0];
   if (!first) return '';
-  return `; process ${first.origin?.pid ?? '?'}, which the program started, died of an uncaught ${first.name}: ${first.message}${first.location ? ` (at ${show(first.location)})` : ''}`;
+  return `; process ${first.where?.pid ?? '?'}, which the program started, died of an uncaught ${first.name}: ${first.message}${first.location ? ` (at ${show(first.location)})` : ''}`;
 }
 
 export function judge(input: JudgeInput): Verdict {
   const verdict = judgeRun(input);
-  const notes = handledNote(input.state, input.show) + (verdict.passed ? '' : selfEmitNote(input.state, input.show) + childCrashNote(input.state, input.show));
+  const notes =
+    handledNote(input.state, input.show) +
+    (verdict.passed ? '' : selfEmitNote(input.state, input.show) + childCrashNote(input.state, input.show)) +
+    survivorsNote(input.outcome);
   if (!notes) return verdict;
   return verdict.passed ? { ...verdict, summary: verdict.summary + notes } : fail(verdict.failure as FailureKind, (verdict.reason as string) + notes);
 }
@@ -166,8 +197,7 @@ function judgeRun(input: JudgeInput): Verdict {
   const firstUncaught = state.uncaught[0];
   if (firstUncaught) return uncaughtVerdict(firstUncaught, input);
   const addressInUse = state.servers.flatMap((server) => server.errors).find((error) => error.code === 'EADDRINUSE');
-  if (addressInUse)
-    return fail('port-taken', `port ${input.port} is taken (EADDRINUSE): something else is listening on it; leave out --port to use a free one`);
+  if (addressInUse) return portTaken(input);
 
   const serverSessions = state.sessions.filter((session) => session.side === 'server');
   // http2.performServerHandshake() makes server sessions without any Http2Server.

@@ -4,9 +4,7 @@
  * flag, the value and what is accepted, and is found before anything runs.
  */
 import { extname, resolve } from 'node:path';
-import { usageError } from '../errors.js';
-import { parsePort, wholeNumber } from '../numbers.js';
-import { displayPath, pathKind } from '../paths.js';
+import { displayPath, parsePort, pathKind, usageError, wholeNumber } from '../common/index.js';
 
 export interface VerifyOptions {
   dir?: string;

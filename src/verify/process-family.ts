@@ -67,24 +67,32 @@ function kill(pid: number): boolean {
   }
 }
 
+export interface StoppedFamily {
+  /** the processes other than the program that were still running and were stopped, for the report */
+  stopped: StoppedProcess[];
+  /** every pid sent SIGKILL, the program's included: the run is over once they are gone */
+  signalled: number[];
+}
+
 /**
  * SIGKILLs `root` (the program) and its whole family, `started` being the pids the probe
- * reported. Returns the processes other than the program that were still running and were
- * stopped, for the report.
+ * reported.
  */
-export function stopFamily(root: number, started: readonly number[]): StoppedProcess[] {
+export function stopFamily(root: number, started: readonly number[]): StoppedFamily {
   const processes = readProcesses();
   // Never this process or its ancestors, whatever a session number might say.
   const protectedPids = new Set([process.pid, process.ppid]);
   const stopped: StoppedProcess[] = [];
+  const signalled = [root];
   if (processes === null) {
     kill(-root);
     for (const pid of started) {
       if (protectedPids.has(pid)) continue;
       if (kill(pid)) stopped.push({ pid, command: null });
+      signalled.push(pid);
       kill(-pid);
     }
-    return stopped;
+    return { stopped, signalled };
   }
   const sessions = new Set([root, ...started]);
   const family = new Set<number>(started.filter((pid) => processes.some((entry) => entry.pid === pid)));
@@ -105,7 +113,9 @@ export function stopFamily(root: number, started: readonly number[]): StoppedPro
   const named = [...family].filter((pid) => !protectedPids.has(pid)).map((pid) => ({ pid, command: commandLine(pid) }));
   kill(-root);
   for (const { pid, command } of named) {
-    if (kill(pid) && pid !== root && !zombies.has(pid)) stopped.push({ pid, command });
+    if (!kill(pid)) continue;
+    if (!signalled.includes(pid)) signalled.push(pid);
+    if (pid !== root && !zombies.has(pid)) stopped.push({ pid, command });
   }
-  return stopped;
+  return { stopped, signalled };
 }

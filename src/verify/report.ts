@@ -2,7 +2,7 @@
  * The text report: the timeline (one line per event, time since the program started), the
  * tutorial's printed lines with why each missing one is missing, and the verdict line.
  */
-import { paint } from '../style.js';
+import { paint } from '../common/index.js';
 import type { TimelineEntry, VerifyResult } from './index.js';
 
 function time(ms: number): string {
@@ -86,8 +86,8 @@ export function describeEvent(entry: TimelineEntry): string | null {
 /** "[worker 1] ", "[process 1234] ", "[process 1234 worker 1] "; nothing for the program's main thread. */
 function originLabel(entry: TimelineEntry, programPid: number | undefined): string {
   const parts: string[] = [];
-  if (entry.origin && programPid !== undefined && entry.origin.pid !== programPid) parts.push(`process ${entry.origin.pid}`);
-  if (entry.origin?.thread) parts.push(`worker ${entry.origin.thread}`);
+  if (entry.where && programPid !== undefined && entry.where.pid !== programPid) parts.push(`process ${entry.where.pid}`);
+  if (entry.where?.thread) parts.push(`worker ${entry.where.thread}`);
   return parts.length > 0 ? `[${parts.join(' ')}] ` : '';
 }
 
@@ -106,6 +106,10 @@ export function formatVerifyReport(result: VerifyResult): string {
       : 'JavaScript';
   out.push(`verify ${result.entry} in ${result.dir}`);
   out.push(`  Node ${result.node}, ${how}, PORT=${result.port}, timeout ${result.timeoutMs} ms`);
+  if (result.portsTaken.length > 0 && result.failure !== 'port-taken')
+    out.push(
+      `  port${result.portsTaken.length === 1 ? '' : 's'} ${result.portsTaken.join(', ')} (chosen by verify) ${result.portsTaken.length === 1 ? 'was' : 'were'} taken before the program could listen; it was run again on ${result.port}`,
+    );
   out.push('');
 
   if (result.timeline.length > 0) {
@@ -115,7 +119,12 @@ export function formatVerifyReport(result: VerifyResult): string {
       const words = describeEvent(entry);
       if (words) out.push(`  ${time(entry.at)}  ${originLabel(entry, programPid)}${words}`);
     }
-    if (result.timedOut) out.push(`  ${time(result.durationMs)}  stopped at the timeout: the program and everything it started were killed`);
+    if (result.timedOut && result.survivors.length === 0)
+      out.push(`  ${time(result.durationMs)}  stopped at the timeout: the program and everything it started were killed, and are gone`);
+    else if (result.timedOut)
+      out.push(
+        `  ${time(result.durationMs)}  stopped at the timeout: sent SIGKILL to the program and everything it started, but ${result.survivors.join(', ')} still run`,
+      );
     else if (result.signal) out.push(`  ${time(result.durationMs)}  killed by ${result.signal}`);
     for (const process of result.stopped) {
       out.push(

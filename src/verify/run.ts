@@ -19,6 +19,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { waitUntilGone } from '../system/index.js';
 import { type ProbeEvent, RecordReader } from './channel/index.js';
 import { PLUMBING_ENV, type Plumbing } from './probe/index.js';
 import { type StoppedProcess, stopFamily } from './process-family.js';
@@ -34,6 +35,8 @@ export interface RunRequest {
   typescript: boolean;
   cacheDir: string | null;
   timeoutMs: number;
+  /** called with each probe event as it arrives (the run's own list is filled regardless) */
+  onEvent?: (event: ProbeEvent) => void;
 }
 
 export interface RunOutcome {
@@ -49,6 +52,8 @@ export interface RunOutcome {
   timedOut: boolean;
   /** processes the program started that were still running after it exited or was stopped */
   stopped: StoppedProcess[];
+  /** processes sent SIGKILL that were still running a bound after it (empty: all gone) */
+  survivors: number[];
   /** the child could not be started at all */
   spawnError: string | null;
   durationMs: number;
@@ -94,10 +99,13 @@ export function startProgram(request: RunRequest): RunningProgram {
   const stopped: StoppedProcess[] = [];
 
   let familyStopped = false;
+  const signalled = new Set<number>();
   const stop = () => {
     if (pid === undefined) return;
     familyStopped = true;
-    for (const found of stopFamily(pid, startedPids)) {
+    const family = stopFamily(pid, startedPids);
+    for (const signalledPid of family.signalled) signalled.add(signalledPid);
+    for (const found of family.stopped) {
       // esbuild's service, which typescript-hooks.ts started in the program: ours, not the program's.
       if (found.command && ESBUILD_SERVICE.test(found.command)) continue;
       if (!stopped.some((known) => known.pid === found.pid)) stopped.push(found);
@@ -116,6 +124,7 @@ export function startProgram(request: RunRequest): RunningProgram {
     const event = renumber(record as unknown as ProbeEvent);
     events.push(event);
     if (event.type === 'child-started') startedPids.push(event.pid);
+    request.onEvent?.(event);
   });
   probe?.on('data', (chunk: Buffer) => reader.push(chunk));
 
@@ -131,21 +140,26 @@ export function startProgram(request: RunRequest): RunningProgram {
       clearTimeout(drainTimer);
       // Whatever still holds a pipe is stopped by now; stop reading them.
       for (const stream of [child.stdout, child.stderr, probe]) stream?.destroy();
-      resolvePromise({
-        startedAt,
-        pid: pid ?? null,
-        // In time order: threads and processes write to the one pipe, each taking its time just
-        // before its write, so arrival order can differ from it by a hair.
-        events: events.sort((a, b) => a.t - b.t),
-        stdout,
-        stderr,
-        exitCode,
-        signal,
-        timedOut,
-        stopped,
-        spawnError,
-        durationMs: Math.round((performance.timeOrigin + performance.now() - startedAt) * 10) / 10,
-      });
+      // The run is over when what was killed is gone, not when the signal was sent: the
+      // caller reports it stopped, and the program's port must be free again by then.
+      void waitUntilGone([...signalled], pid === undefined ? [] : [pid]).then((survivors) =>
+        resolvePromise({
+          startedAt,
+          pid: pid ?? null,
+          // In time order: threads and processes write to the one pipe, each taking its time
+          // just before its write, so arrival order can differ from it by a hair.
+          events: events.sort((a, b) => a.t - b.t),
+          stdout,
+          stderr,
+          exitCode,
+          signal,
+          timedOut,
+          stopped,
+          survivors,
+          spawnError,
+          durationMs: Math.round((performance.timeOrigin + performance.now() - startedAt) * 10) / 10,
+        }),
+      );
     };
     const drainThenFinish = () => {
       if (finished) return;
@@ -207,7 +221,7 @@ function numberAcrossProcesses(): (event: ProbeEvent) => ProbeEvent {
     for (const kind of ID_FIELDS) {
       const local = fields[kind];
       if (typeof local !== 'number') continue;
-      const key = `${kind}:${event.origin?.pid ?? 0}:${local}`;
+      const key = `${kind}:${event.where?.pid ?? 0}:${local}`;
       let global = numbers.get(key);
       if (global === undefined) {
         global = (counts.get(kind) ?? 0) + 1;

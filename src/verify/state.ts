@@ -73,7 +73,7 @@ export interface TimelineState {
  * forked (their exit and their crashes are theirs, not the program's). Null: all are its.
  */
 export function summarize(events: readonly ProbeEvent[], programPid: number | null = null): TimelineState {
-  const isProgram = (event: ProbeEvent) => programPid === null || event.origin === undefined || event.origin.pid === programPid;
+  const isProgram = (event: ProbeEvent) => programPid === null || event.where === undefined || event.where.pid === programPid;
   const servers = new Map<number, ServerState>();
   const sessions = new Map<number, SessionState>();
   const streams = new Map<number, StreamState>();

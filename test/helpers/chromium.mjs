@@ -2,8 +2,7 @@
 // browser process outlives it. Finding Chromium (and NSS's certutil) is real-clients.mjs's
 // job; installing them is CI's setup stage's (.ci/run), never a test's.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { killProcessTree, newRunMarker } from './process-tree.mjs';
+import { killProcessTree, newRunMarker, processesMentioning } from './process-tree.mjs';
 
 /** The flags every run uses: headless, no sandbox (CI runs as root), and no network of its own. */
 export function chromiumFlags(userDataDir) {
@@ -19,29 +18,6 @@ export function chromiumFlags(userDataDir) {
     '--disable-sync',
     `--user-data-dir=${userDataDir}`,
   ];
-}
-
-/** Pids of processes whose command line contains `needle` (read from /proc; Linux only). */
-export function processesMentioning(needle) {
-  const pids = [];
-  let entries = [];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return pids;
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (
-        readFileSync(`/proc/${entry}/cmdline`, 'utf8')
-          .split('\0')
-          .some((arg) => arg.includes(needle))
-      )
-        pids.push(Number(entry));
-    } catch {}
-  }
-  return pids;
 }
 
 /**

@@ -99,3 +99,55 @@ export function killProcessTree(rootPid, marker) {
   signal(rootPid, 'SIGKILL');
   return [...found];
 }
+
+/** The state letter of a process ('R', 'S', 'Z'...), or null when there is none. */
+function stateOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs `work()` while noting every process whose command line mentions one of `needles`, and
+ * returns its result with the pids of those still alive the moment it answered. A zombie
+ * is not alive (it holds nothing; only its parent can reap it). Checking pids by state,
+ * rather than looking for the needle again, matters: a process being torn down after a
+ * SIGKILL has already lost its command line while it still runs.
+ */
+export async function aliveWhenAnswered(needles, work) {
+  const seen = new Set();
+  const look = () => {
+    for (const needle of needles) for (const pid of processesMentioning(needle)) seen.add(pid);
+  };
+  const watcher = setInterval(look, 5);
+  try {
+    const result = await work();
+    const alive = [...seen].filter((pid) => {
+      const state = stateOf(pid);
+      return state !== null && state !== 'Z';
+    });
+    return { result, seen: [...seen], alive };
+  } finally {
+    clearInterval(watcher);
+  }
+}
+
+/** Pids (not this process) whose command line has an argument containing `needle` (Linux). */
+export function processesMentioning(needle) {
+  const pids = [];
+  for (const pid of processTable().keys()) {
+    if (pid === process.pid) continue;
+    try {
+      if (
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+          .split('\0')
+          .some((arg) => arg.includes(needle))
+      )
+        pids.push(pid);
+    } catch {}
+  }
+  return pids;
+}

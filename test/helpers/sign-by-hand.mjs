@@ -36,7 +36,7 @@ export function signLeafByHand({ caCertPem, caKeyPem, dns = [], ips = [], common
   return { certPem: forge.pki.certificateToPem(cert), keyPem };
 }
 
-/** A CA with no name constraints, as h2-setup made them before issue 12. */
+/** A CA with no name constraints, as older h2-setup versions made them: it must keep working. */
 export function makeUnconstrainedCa() {
   const { keyPem, publicKeyPem } = newKeyPair();
   const cert = forge.pki.createCertificate();

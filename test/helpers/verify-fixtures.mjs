@@ -69,6 +69,13 @@ export async function verifyJson(args, options) {
   return { ...result, json };
 }
 
+/** Resolves true once `pid` is no longer alive, false if it still is after `ms`. */
+export async function waitUntilGone(pid, ms = 3000) {
+  const deadline = Date.now() + ms;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  return !isAlive(pid);
+}
+
 /** Alive means running: a zombie waiting to be reaped (PID 1 in a container may never) is dead. */
 export function isAlive(pid) {
   try {

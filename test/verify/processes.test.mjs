@@ -20,7 +20,7 @@ function assertClosedIn(json, where) {
   where(closed);
   const ran = json.timeline.find((entry) => entry.type === 'listener-ran' && entry.session === closed.session);
   assert.ok(ran, "the program's listener on that session ran");
-  assert.deepEqual(ran.origin, closed.origin);
+  assert.deepEqual(ran.where, closed.where);
 }
 
 async function waitUntilGone(pid, ms = 3000) {
@@ -34,8 +34,8 @@ describe('sessions in workers and forked processes', { concurrency: 2, timeout: 
     const result = await verifyJson([project(t, 'worker-typescript'), '--timeout', '20000']);
     assertPassed(result);
     assertClosedIn(result.json, (closed) => {
-      assert.equal(closed.origin.pid, programPid(result.json));
-      assert.ok(closed.origin.thread > 0, `in a worker thread: ${JSON.stringify(closed)}`);
+      assert.equal(closed.where.pid, programPid(result.json));
+      assert.ok(closed.where.thread > 0, `in a worker thread: ${JSON.stringify(closed)}`);
     });
     const worker = result.json.timeline.find((entry) => entry.type === 'transpiled' && entry.file === 'server-worker.ts');
     assert.ok(worker, 'the worker file went through the TypeScript loader');
@@ -45,7 +45,7 @@ describe('sessions in workers and forked processes', { concurrency: 2, timeout: 
   test('cluster.fork(): the session lives in the cluster worker process', async (t) => {
     const result = await verifyJson([project(t, 'cluster-fork'), '--timeout', '20000']);
     assertPassed(result);
-    assertClosedIn(result.json, (closed) => assert.notEqual(closed.origin.pid, programPid(result.json)));
+    assertClosedIn(result.json, (closed) => assert.notEqual(closed.where.pid, programPid(result.json)));
     assert.ok(result.json.timeline.some((entry) => entry.type === 'child-started'));
     assert.match(result.json.summary, /listener \(index\.ts:23:21\) ran/);
   });
@@ -54,7 +54,7 @@ describe('sessions in workers and forked processes', { concurrency: 2, timeout: 
     const result = await verifyJson([project(t, 'fork-self'), '--timeout', '20000']);
     assertPassed(result);
     const child = result.json.timeline.find((entry) => entry.type === 'child-started' && entry.command.includes('--serve'));
-    assertClosedIn(result.json, (closed) => assert.equal(closed.origin.pid, child.pid));
+    assertClosedIn(result.json, (closed) => assert.equal(closed.where.pid, child.pid));
     assert.match(result.json.stdout, /session is closed in the child\nchild exited 0\n/);
   });
 
@@ -67,7 +67,7 @@ describe('sessions in workers and forked processes', { concurrency: 2, timeout: 
     const pid = Number(/child pid (\d+)/.exec(json.stdout)?.[1]);
     assert.ok(pid > 0, json.stdout);
     assert.ok(
-      json.timeline.some((entry) => entry.type === 'server-listening' && entry.origin.pid === pid),
+      json.timeline.some((entry) => entry.type === 'server-listening' && entry.where.pid === pid),
       "the child's server is in the timeline",
     );
     assert.equal(await waitUntilGone(pid), true, `forked child ${pid} left behind`);

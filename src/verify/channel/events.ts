@@ -5,7 +5,7 @@
  *
  * `t` is an absolute time in milliseconds (performance.timeOrigin + performance.now()):
  * every process reads the same clock, so the parent can show times relative to its spawn.
- * `origin` says where the event happened: the process and its thread (0: the main thread); the
+ * `where` says where the event happened: the process and its thread (0: the main thread); the
  * verifier numbers servers, sessions, streams and listeners anew across the whole family.
  */
 export type Side = 'server' | 'client';
@@ -21,7 +21,8 @@ export type ProbeEventBody =
   | { type: 'http1-server-created'; t: number; module: 'http' | 'https'; location: string | null }
   | { type: 'server-created'; t: number; server: number; secure: boolean; location: string | null }
   | { type: 'server-listening'; t: number; server: number; secure: boolean; port: number | null; address: string | null }
-  | { type: 'server-error'; t: number; server: number; code: string | null; message: string }
+  /** `port`: the port a failed listen asked for (Node puts it on the error), else null */
+  | { type: 'server-error'; t: number; server: number; code: string | null; message: string; port: number | null }
   | { type: 'server-close-called'; t: number; server: number; by: Caller; hasCallback: boolean }
   | { type: 'server-closed'; t: number; server: number }
   | { type: 'session-opened'; t: number; session: number; side: Side; server: number | null; authority: string | null; alpn: string | null }
@@ -74,6 +75,8 @@ export type ProbeEventBody =
       code: string | null;
       path: string | null;
       syscall: string | null;
+      /** the port of a failed listen (EADDRINUSE), else null */
+      port: number | null;
       origin: string;
       /** first frame of the program (source-mapped), or null when only Node's frames were on the stack */
       location: string | null;
@@ -96,6 +99,6 @@ export interface Origin {
   thread: number;
 }
 
-export type ProbeEvent = ProbeEventBody & { origin?: Origin };
+export type ProbeEvent = ProbeEventBody & { where: Origin };
 
 export type ProbeEventType = ProbeEvent['type'];

@@ -22,7 +22,7 @@ export function createSender(channel: ChannelEnd, thread = threadId): (event: Ou
   let fd = channel.fd;
   return (event) => {
     if (!(fd >= 0)) return;
-    const bytes = encodeRecord(channel.token, { ...event, t: performance.timeOrigin + performance.now(), origin: { pid: process.pid, thread } });
+    const bytes = encodeRecord(channel.token, { ...event, t: performance.timeOrigin + performance.now(), where: { pid: process.pid, thread } });
     let offset = 0;
     while (offset < bytes.length) {
       try {

@@ -56,6 +56,12 @@ function observeStream(stream: Emitter, side: Side, session: number, info: { met
   });
 }
 
+/** The port a failed listen() asked for: Node sets it on the error (EADDRINUSE, EACCES). */
+export function portOf(error: unknown): number | null {
+  const port = (error as { port?: unknown } | null)?.port;
+  return typeof port === 'number' ? port : null;
+}
+
 function errorFields(error: unknown): { code: string | null; message: string } {
   const record = (error ?? {}) as { code?: unknown; message?: unknown };
   return { code: typeof record.code === 'string' ? record.code : null, message: typeof record.message === 'string' ? record.message : String(error) };
@@ -218,7 +224,7 @@ export function observeServer(server: Emitter, secure: boolean): void {
         observeSession(arg as Emitter, 'server', id, null);
         break;
       case 'error':
-        send({ type: 'server-error', server: id, ...errorFields(arg) });
+        send({ type: 'server-error', server: id, ...errorFields(arg), port: portOf(arg) });
         break;
       case 'close':
         if (!isRealClose(server, 'server')) break;

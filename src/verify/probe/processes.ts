@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { stackLocation } from './call-sites.js';
+import { portOf } from './http2.js';
 import type { AnyFunction, Emitter } from './listeners.js';
 import { plumbing, plumbingForChild, send } from './plumbing.js';
 
@@ -83,6 +84,7 @@ export function watchMainThread(): void {
       code: typeof record.code === 'string' ? record.code : null,
       path: typeof record.path === 'string' ? record.path : null,
       syscall: typeof record.syscall === 'string' ? record.syscall : null,
+      port: portOf(error),
       // An ES module's top-level throw reaches Node as a rejected module promise; it is a throw.
       origin: origin === 'unhandledRejection' && stack.includes('node:internal/modules/esm/module_job') ? 'uncaughtException' : origin,
       location: stackLocation(stack),

@@ -12,9 +12,9 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import nodeModule from 'node:module';
 import { join } from 'node:path';
-import { writeFilesAtomically } from '../../files.js';
+import { writeFilesAtomically } from '../../common/index.js';
 import { packageJson } from '../../package-json.js';
-import { userDirectory } from '../../user-dirs.js';
+import { userDirectory } from '../../system/index.js';
 
 // Bump when the transform options in transform.ts change, so old outputs are not reused.
 const CACHE_VERSION = 3;

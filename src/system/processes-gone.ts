@@ -1,0 +1,97 @@
+/**
+ * Waiting until killed processes are really gone, so "killed" is said only when it is true.
+ *
+ * SIGKILL is sent at once but takes effect later: a process must be scheduled to die, and
+ * one with a lot of memory spends a while tearing it down, all the while still running as
+ * far as `ps` (and a test, and the port it holds) can tell. A caller that says "killed"
+ * the moment it has sent the signal is sometimes wrong, and a busy machine makes it wrong
+ * often (two CI runs saw a killed client still there when its killer answered).
+ *
+ * A zombie counts as gone: it has released everything (memory, files, ports) and only its
+ * parent can reap it; for a process whose parent died, that parent is init, which in a
+ * container may never reap it.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * How long processes may take to die after SIGKILL before the caller says they outlived it.
+ * Dying takes milliseconds, or a few hundred for a process with gigabytes to unmap; one
+ * still there after this is stuck in the kernel (uninterruptible sleep on a dead mount,
+ * say), and nothing the caller does will end it.
+ */
+export const KILL_WAIT_MS = 3_000;
+const POLL_MS = 10;
+
+/** The state letter of a process ('R', 'S', 'Z'...), or null when there is no such process. */
+function stateOf(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ...": comm may hold spaces and parentheses, so read after the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return null;
+  }
+}
+
+function hasProc(): boolean {
+  try {
+    readdirSync('/proc/self');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Members of process group `group` that are alive (not zombies), read from /proc. */
+function liveGroupMembers(group: number): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === group && state !== 'Z') members.push(Number(entry));
+    } catch {
+      // it ended while we looked
+    }
+  }
+  return members;
+}
+
+/** Whether a signal can reach pid (or, negative, a process group): where there is no /proc. */
+function signalReaches(target: number): boolean {
+  try {
+    process.kill(target, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The processes among `pids`, and the live members of the process groups in `groups`, that still run. */
+function stillRunning(pids: readonly number[], groups: readonly number[] = []): number[] {
+  if (!hasProc()) {
+    return [...pids.filter((pid) => signalReaches(pid)), ...groups.filter((group) => signalReaches(-group)).map((group) => -group)];
+  }
+  const running = new Set(
+    pids.filter((pid) => {
+      const state = stateOf(pid);
+      return state !== null && state !== 'Z';
+    }),
+  );
+  for (const group of groups) for (const pid of liveGroupMembers(group)) running.add(pid);
+  return [...running];
+}
+
+/**
+ * Resolves when none of `pids` and no live member of `groups` runs any more, or at
+ * `boundMs` with those that still do (empty: all gone).
+ */
+export async function waitUntilGone(pids: readonly number[], groups: readonly number[] = [], boundMs = KILL_WAIT_MS): Promise<number[]> {
+  const deadline = Date.now() + boundMs;
+  for (;;) {
+    const running = stillRunning(pids, groups);
+    if (running.length === 0 || Date.now() >= deadline) return running;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
