@@ -19,7 +19,8 @@ const outcome = (over = {}) => ({
   durationMs: 1,
   ...over,
 });
-const verdict = (events, over) => judge({ state: summarize(events), outcome: outcome(over), show: (location) => location, port: 8000, timeoutMs: 1000, dir: '/p' });
+const verdict = (events, over) =>
+  judge({ state: summarize(events), outcome: outcome(over), show: (location) => location, port: 8000, timeoutMs: 1000, dir: '/p' });
 
 // The remark about server.close() names the releases it was checked on, and nothing broader.
 const checkedClose = /Node 24\.22\.3 and 26\.12\.1/;
