@@ -7,7 +7,9 @@
  */
 import { syncBuiltinESMExports } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
-import { registerTypeScript } from '../typescript/index.js';
+// The loader's own module rather than the folder's index.ts, which also brings what only the
+// verifier uses: less to load before the program's first line.
+import { registerTypeScript } from '../typescript/register.js';
 import { watchHttp2 } from './http2.js';
 import { plumbing, send } from './plumbing.js';
 import { watchChildProcesses, watchMainThread } from './processes.js';
