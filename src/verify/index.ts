@@ -94,8 +94,11 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
   // Finding a free port waits on the event loop (listen, close); the modules that start the
   // program load meanwhile instead of after it.
   const portSearch = checked.port === null ? findFreePort() : Promise.resolve(checked.port);
-  const [{ chooseRunner, cacheDirectory, nodeCompileCacheDirectory }, { startProgram }, { stopOnInterrupt }] = await Promise.all([
-    import('./typescript/index.js'),
+  // The two TypeScript modules the start needs, not the folder's index.ts (which brings the
+  // whole loader the program runs, and this process never does).
+  const [{ chooseRunner }, { cacheDirectory, nodeCompileCacheDirectory }, { startProgram }, { stopOnInterrupt }] = await Promise.all([
+    import('./typescript/mode.js'),
+    import('./typescript/transpile-cache.js'),
     import('./run.js'),
     import('./interrupt.js'),
   ]);
@@ -116,7 +119,9 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
   const release = stopOnInterrupt(() => program?.stop());
   let outcome: RunOutcome;
   let judging:
-    | Promise<[typeof import('./state.js'), typeof import('./judge.js'), typeof import('./tutorial-lines.js'), typeof import('./typescript/index.js')]>
+    | Promise<
+        [typeof import('./state.js'), typeof import('./judge.js'), typeof import('./tutorial-lines.js'), typeof import('./typescript/transpile-cache.js')]
+      >
     | undefined;
   // Ports verify chose that were taken before the program could listen on them.
   const portsTaken: number[] = [];
@@ -145,7 +150,7 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
       });
       program = attempt;
       // Loaded while the program starts (see the top of this file).
-      judging ??= Promise.all([import('./state.js'), import('./judge.js'), import('./tutorial-lines.js'), import('./typescript/index.js')]);
+      judging ??= Promise.all([import('./state.js'), import('./judge.js'), import('./tutorial-lines.js'), import('./typescript/transpile-cache.js')]);
       outcome = await attempt.done;
       if (!refused || portsTaken.length + 1 >= PORT_ATTEMPTS) break;
       portsTaken.push(port);

@@ -52,7 +52,7 @@ export function describeEvent(entry: TimelineEntry): string | null {
     case 'child-started':
       return `program starts process ${entry.pid}${entry.detached ? ' (detached)' : ''}: ${entry.command}`;
     case 'transpiled':
-      return `${entry.file} transpiled (${entry.format})${entry.cached ? ', output from the cache' : ` by esbuild ${entry.esbuild ?? ''} in ${entry.ms ?? '?'} ms`}`;
+      return `${entry.file} transpiled (${entry.format})${entry.cached ? ', output from the cache' : ` by esbuild ${entry.esbuild ?? ''} in ${entry.ms === null ? '?' : entry.ms.toFixed(1)} ms`}`;
     case 'compile-error':
       return `${entry.file}${entry.line ? `:${entry.line}:${entry.column ?? 1}` : ''} did not compile: ${entry.message}`;
     case 'stream-opened':
@@ -102,7 +102,7 @@ export function formatVerifyReport(result: VerifyResult): string {
   const out: string[] = [];
   const how =
     result.typescript.mode === 'esbuild'
-      ? `TypeScript transpiled as it loads by esbuild${result.typescript.esbuild ? ` ${result.typescript.esbuild}` : ''} (${result.typescript.format ?? '?'}${result.typescript.cached ? ', cached output' : result.typescript.transpileMs !== null ? `, ${result.typescript.transpileMs} ms` : ''})`
+      ? `TypeScript transpiled as it loads by esbuild${result.typescript.esbuild ? ` ${result.typescript.esbuild}` : ''} (${result.typescript.format ?? '?'}${result.typescript.cached ? ', cached output' : result.typescript.transpileMs !== null ? `, ${result.typescript.transpileMs.toFixed(1)} ms` : ''})`
       : 'JavaScript';
   out.push(`verify ${result.entry} in ${result.dir}`);
   out.push(`  Node ${result.node}, ${how}, PORT=${result.port}, timeout ${result.timeoutMs} ms`);
