@@ -1,6 +1,7 @@
 /**
- * The TypeScript loader where Node has synchronous in-thread module hooks
- * (module.registerHooks: Node 22.15+, 23.5+, 24 and later). One pair of hooks covers import,
+ * The TypeScript loader where Node has synchronous in-thread module hooks (module.registerHooks,
+ * found by feature test: present on 22.23.5, 24.22.3 and 26.12.1, absent on 20.20.2, the
+ * releases this was run on). One pair of hooks covers import,
  * require() and the entry itself, in the thread that registered them: the probe registers
  * them in every thread and process of the program.
  */
