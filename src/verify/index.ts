@@ -11,7 +11,7 @@
  * esbuild is loaded only by the program's TypeScript loader, when the cache has no output for
  * a file it loads.
  */
-import { displayPath } from '../common/index.js';
+import { displayPath } from '../system/index.js';
 import type { ProbeEvent } from './channel/index.js';
 import { findFreePort } from './free-port.js';
 import type { FailureKind } from './judge.js';

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 // The modules themselves, not their folders' index.ts: this loads inside the program, before
 // its code, and the indexes would load every shared utility with it (measured ~30 ms on Node 26
 // under load, of a start that is benchmarked against plain node).
-import { writeFilesAtomically } from '../../common/files.js';
+import { writeFilesAtomically } from '../../system/files.js';
 import { packageJson } from '../../package-json.js';
 import { userDirectory } from '../../system/user-dirs.js';
 
