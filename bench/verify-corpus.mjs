@@ -67,7 +67,10 @@ const jsEntry = (entry) =>
     .replace(/\.cts$/, '.cjs');
 let port = 47000; // the truth runs' ports (verify picks its own)
 
-const programs = readdirSync(corpus).sort();
+const programs = readdirSync(corpus, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .sort();
 const lines = new Map(nodes.map((node) => [node, spawnSync(node, ['-p', 'process.version'], { encoding: 'utf8' }).stdout.trim()]));
 const rows = [];
 
