@@ -12,11 +12,11 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import nodeModule from 'node:module';
 import { join } from 'node:path';
+import { packageJson } from '../../package-json.js';
 // The modules themselves, not their folders' index.ts: this loads inside the program, before
 // its code, and the indexes would load every shared utility with it (measured ~30 ms on Node 26
 // under load, of a start that is benchmarked against plain node).
 import { writeFilesAtomically } from '../../system/files.js';
-import { packageJson } from '../../package-json.js';
 import { userDirectory } from '../../system/user-dirs.js';
 
 // Bump when the transform options in transform.ts change, so old outputs are not reused.
