@@ -5,10 +5,11 @@
 // Then `h2-setup verify` runs a fresh copy (no build) on the same line, and must agree; nothing
 // either of them started may be left running.
 //
-// Usage: node bench/verify-corpus.mjs [node binary ...]   (default: this node)
+// Usage: node bench/verify-corpus.mjs [node binary ...]   (default: this node; CORPUS_ONLY=a,b runs those)
 // Prints one line per program and line that disagrees or leaves something behind, and the score.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,10 +66,18 @@ const jsEntry = (entry) =>
     .replace(/\.ts$/, '.js')
     .replace(/\.mts$/, '.mjs')
     .replace(/\.cts$/, '.cjs');
-let port = 47000; // the truth runs' ports (verify picks its own)
+/** A port the kernel hands out as free, for a truth run (verify picks its own). */
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 const programs = readdirSync(corpus, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
+  .filter((entry) => entry.isDirectory() && (!process.env.CORPUS_ONLY || process.env.CORPUS_ONLY.split(',').includes(entry.name)))
   .map((entry) => entry.name)
   .sort();
 const lines = new Map(nodes.map((node) => [node, spawnSync(node, ['-p', 'process.version'], { encoding: 'utf8' }).stdout.trim()]));
@@ -80,7 +89,7 @@ async function judgeProgram(name) {
   const compiled = await run(process.execPath, [tsc, '-p', built], { cwd: built, timeoutMs: 120_000 });
   for (const node of nodes) {
     const line = lines.get(node);
-    const truthRun = await run(node, [jsEntry(meta.entry)], { cwd: built, env: { PORT: String(port++) }, timeoutMs: TIMEOUT_MS });
+    const truthRun = await run(node, [jsEntry(meta.entry)], { cwd: built, env: { PORT: String(await freePort()) }, timeoutMs: TIMEOUT_MS });
     const truth = compiled.code === 0 && !truthRun.timedOut && truthRun.code === 0 && truthRun.stdout.includes('session is closed');
     const fresh = copy(name, `verify-${line}`);
     const started = Date.now();
