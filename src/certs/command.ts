@@ -125,8 +125,9 @@ async function runCerts(flags: CertsFlags): Promise<ExitCode> {
   }
   if (flags.renew) {
     const { renewCertificates } = await import('./renew.js');
-    const result = await renewCertificates({ ...files, days: flags.days, bits: flags.bits, ca: flags.ca });
+    const result = await renewCertificates({ ...files, days: flags.days, bits: flags.bits, keyType: flags.keyType, ca: flags.ca, client: flags.client });
     printResult(result, flags.json, report.formatRenew);
+    warn(report.unconstrainedCaWarning(result.summary?.caConstraints));
     return ExitCode.ok;
   }
   if (flags.check) {
@@ -151,5 +152,10 @@ async function runCerts(flags: CertsFlags): Promise<ExitCode> {
     async () => (await import('./p12-password.js')).askP12PasswordAtTerminal(),
   );
   printResult(result, flags.json, report.formatGenerated);
+  warn(report.unconstrainedCaWarning(result.caConstraints));
   return ExitCode.ok;
+}
+
+function warn(line: string | undefined): void {
+  if (line) process.stderr.write(line);
 }

@@ -87,11 +87,12 @@ export function formatCheck(result: CheckResult): string {
     lines.push(`  SHA-256       ${cert.fingerprintSha256}`);
   }
   if (result.caConstraints) lines.push(...caConstraintsLines(result.caConstraints));
+  for (const note of result.notes ?? []) lines.push(`  note          ${note}`);
   if (result.ok) {
     lines.push(
       cert?.purpose === 'client'
         ? `${paint(['bold', 'green'], 'OK')}: the key matches the client certificate and a server that trusts its CA will accept it (mutual TLS).`
-        : `${paint(['bold', 'green'], 'OK')}: the key matches the certificate and clients will accept it for every host checked.`,
+        : `${paint(['bold', 'green'], 'OK')}: the key matches the certificate and clients will accept it for every host checked (${result.hosts.join(', ')}).`,
     );
   } else {
     lines.push(paint(['bold', 'red'], `${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}:`));
@@ -100,6 +101,13 @@ export function formatCheck(result: CheckResult): string {
   if (result.trust && result.trust.length > 0)
     lines.push(...trustLines('Who trusts it (asked each client; this does not change the exit code):', result.trust));
   return `${lines.join('\n')}\n`;
+}
+
+/** For stderr, once, when a command signed with a CA made before h2-setup constrained its CAs:
+ *  it still signs (replacing it would break every trust store it is in), but the user should know. */
+export function unconstrainedCaWarning(report: CaConstraintsReport | undefined): string | undefined {
+  if (!report || report.constrained) return undefined;
+  return `h2-setup: warning: signed with an unconstrained local CA: ${report.detail ?? ''}; ${report.fix ?? ''}\n`;
 }
 
 /** The CA line; an unconstrained (older) CA with what that means and how to replace it. */

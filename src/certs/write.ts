@@ -26,7 +26,6 @@ export function nodeTrust(certPath: string): NodeTrust {
 
 /** Writes the pair; `askPassword` is how --p12 gets a password no option or variable gave (the CLI asks at a terminal). */
 export async function writeCertificates(options: CertsOptions, askPassword?: () => Promise<string>): Promise<CertsResult> {
-  const { p12Password } = options;
-  const summary = await generateCertificates(options, p12Password !== undefined ? async () => p12Password : askPassword);
+  const summary = await generateCertificates(options, askPassword);
   return { ...summary, trust: nodeTrust(summary.ca?.certPath ?? summary.certPath) };
 }
