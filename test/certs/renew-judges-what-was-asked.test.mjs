@@ -8,7 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { isolatedCaEnv } from '../helpers/ca-env.mjs';
-import { runCli, tempDir } from '../helpers/cli.mjs';
+import { runCli } from '../helpers/cli.mjs';
 import { realClients } from '../helpers/real-clients.mjs';
 
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
