@@ -5,7 +5,8 @@
  * The certificate code (and node-forge's ASN.1 codec behind it) loads only when the action runs.
  */
 import { type Command, Option } from '../commander.js';
-import { ExitCode, printResult } from '../common/index.js';
+import { ExitCode, printResult, usageError } from '../common/index.js';
+import { selfCommand } from '../system/index.js';
 import {
   ALLOWED_BITS,
   CLIENT_CERT_FILE,
@@ -41,6 +42,7 @@ export interface CertsFlags {
   ca?: boolean;
   installCa?: boolean;
   uninstallCa?: boolean;
+  caPath?: boolean;
   json?: boolean;
 }
 
@@ -89,6 +91,12 @@ export function defineCertsCommand(program: Command): Command {
         new Option('--install-ca', 'add the local CA to the trust stores it can reach (NSS, system)').conflicts(['check', 'uninstallCa', ...PAIR_FLAGS]),
       )
       .addOption(new Option('--uninstall-ca', 'remove the local CA from those trust stores').conflicts(['check', ...PAIR_FLAGS]))
+      .addOption(
+        new Option(
+          '--ca-path',
+          "print the local CA certificate's path and nothing else, for NODE_EXTRA_CA_CERTS=$(h2-setup certs --ca-path) (exit 2 when there is no CA yet)",
+        ).conflicts(['check', 'installCa', 'uninstallCa', ...PAIR_FLAGS]),
+      )
       .addHelpText(
         'after',
         `
@@ -98,6 +106,7 @@ Examples:
   h2-setup certs --check                               (problems, then which clients trust the pair)
   h2-setup certs --renew --ca                          (in predev/prestart: remakes only when due)
   h2-setup certs --ca && h2-setup certs --install-ca   (browsers trust it, no warning)
+  NODE_EXTRA_CA_CERTS=$(h2-setup certs --ca-path) node client.js   (any Node trusts the local CA)
   h2-setup certs --key-type ecdsa                      (a P-256 key instead of RSA-2048)
   h2-setup certs --client                              (client-key.pem + client-cert.pem for mutual TLS)
   h2-setup certs --csr app.csr --cert app-cert.pem     (sign a request made by openssl, keytool or Go)
@@ -114,6 +123,7 @@ Examples:
 async function runCerts(flags: CertsFlags): Promise<ExitCode> {
   // The flags go on as they came (text included): each certs function parses them once.
   const files: CertsOptions = { outDir: flags.outDir, key: flags.key, cert: flags.cert, hosts: flags.host };
+  if (flags.caPath) return printCaPath(flags.json);
   const report = await import('./report.js');
   const notice = (await import('./ca/index.js')).caRootNotice();
   if (notice && (flags.ca || flags.client || flags.csr !== undefined || flags.installCa || flags.uninstallCa)) process.stderr.write(notice);
@@ -153,6 +163,25 @@ async function runCerts(flags: CertsFlags): Promise<ExitCode> {
   );
   printResult(result, flags.json, report.formatGenerated);
   warn(report.unconstrainedCaWarning(result.caConstraints));
+  return ExitCode.ok;
+}
+
+/**
+ * --ca-path: the path alone, so `$(h2-setup certs --ca-path)` is the path. Unlike mkcert's
+ * -CAROOT (a directory, printed even when empty), this names a file, and a path to a file
+ * that is not there would leave NODE_EXTRA_CA_CERTS to warn and trust nothing: with no CA
+ * yet it is exit 2 with nothing on stdout, so a script stops there. It never makes a CA.
+ */
+async function printCaPath(json: boolean | undefined): Promise<ExitCode> {
+  const { caRootDirectory, readLocalCaCertificate } = await import('./ca/index.js');
+  const ca = readLocalCaCertificate();
+  if (!ca) {
+    throw usageError(
+      `no local CA yet in ${caRootDirectory()}: --ca-path prints the path of an existing one`,
+      `make it with \`${selfCommand()} certs --ca\` (or --install-ca), then run --ca-path again`,
+    );
+  }
+  printResult({ caCertPath: ca.certPath }, json, () => `${ca.certPath}\n`);
   return ExitCode.ok;
 }
 

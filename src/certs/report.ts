@@ -4,14 +4,14 @@ import type { CheckResult } from './check.js';
 import type { CertificateSummary } from './generate.js';
 import type { InstallCaResult } from './install-ca.js';
 import type { RenewResult } from './renew.js';
-import type { TrustVerdict } from './trust/index.js';
+import { systemStoreHint, type TrustVerdict } from './trust/index.js';
 import { nodeTrust } from './write.js';
 
 /** The two ways to make Node trust a self-signed certificate. */
 
 export function formatGenerated(summary: CertificateSummary): string {
   // With a CA, clients trust the CA certificate, not the leaf.
-  const trust = nodeTrust(summary.ca?.certPath ?? summary.certPath);
+  const trust = nodeTrust(summary.ca?.certPath ?? summary.certPath, summary.ca !== undefined);
   const ca = summary.ca;
   const names = summary.hosts.map((host) => host.value).join(', ');
   const client = summary.kind === 'client';
@@ -58,7 +58,9 @@ export function formatGenerated(summary: CertificateSummary): string {
           'Trust it from Node, in the client:',
           `  ${trust.caOption}`,
           'or for a whole process:',
-          `  ${trust.environment}`,
+          `  ${trust.shortest}   (${trust.worksFrom})`,
+          ...(trust.shortest !== trust.environment ? [`  ${trust.environment}   (every Node line)`] : []),
+          ...(ca && trust.shortest === trust.environment ? [systemStoreHint()] : []),
           '',
         ]),
   ].join('\n');
@@ -159,8 +161,14 @@ export function formatInstallCa(result: InstallCaResult): string {
     if (action.command) lines.push(`      instead, run: ${action.command}`);
   }
   if (result.caConstraints) lines.push(...caConstraintsLines(result.caConstraints));
-  if (result.nodeExtraCaCerts) {
-    lines.push('', 'Node does not read these stores; trust the CA for a Node process with:', `  ${result.nodeExtraCaCerts} node your-client.js`);
+  if (result.node) {
+    const system = result.nodeExtraCaCerts !== null && !result.node.command.startsWith(result.nodeExtraCaCerts);
+    lines.push(
+      '',
+      system ? `Node ${process.version} reads the CA from the system store; trust it for a Node process with:` : 'Trust the CA for a Node process with:',
+      `  ${result.node.command}   (${result.node.worksFrom})`,
+      ...(system ? [`  ${result.nodeExtraCaCerts} node your-client.js   (every Node line)`] : [systemStoreHint()]),
+    );
   }
   if (result.trust && result.trust.length > 0) {
     lines.push(...trustLines('Which clients now trust the CA (asked each with a throwaway localhost leaf it signed):', result.trust));
