@@ -20,7 +20,7 @@ const work = mkdtempSync(join(tmpdir(), 'h2-setup-bench-ecdsa-'));
 const script = join(work, 'make-ecdsa-pair.mjs');
 writeFileSync(
   script,
-  `import { writeFilesAtomically } from ${JSON.stringify(join(dist, 'common/index.js'))};
+  `import { writeFilesAtomically } from ${JSON.stringify(join(dist, 'system/index.js'))};
 import { parseHosts } from ${JSON.stringify(join(dist, 'certs/profile/index.js'))};
 import { generateEcdsaKeyPair } from ${JSON.stringify(join(dist, 'certs/x509/index.js'))};
 import { issueLeafCertificate } from ${JSON.stringify(join(dist, 'certs/x509/index.js'))};

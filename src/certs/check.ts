@@ -1,6 +1,7 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
-import { readRegularFile, shellQuote, UnreadableFileError } from '../common/index.js';
+import { shellQuote } from '../common/index.js';
+import { readRegularFile, UnreadableFileError } from '../system/index.js';
 import { type CaConstraintsReport, caConstraintsOf, caRootDirectory } from './ca/index.js';
 import { CERTIFICATE_CHECKS, type CheckedPair, covers, type IssuerFinding, type Problem, problemOf, REGENERATE, REMAKE } from './certificate-checks.js';
 import {

@@ -6,24 +6,11 @@
  */
 import { type Command, Option } from '../commander.js';
 import { ExitCode, printResult, usageError } from '../common/index.js';
-import { selfCommand } from '../system/index.js';
-import {
-  ALLOWED_BITS,
-  CLIENT_CERT_FILE,
-  CLIENT_KEY_FILE,
-  DEFAULT_BITS,
-  DEFAULT_CERT_FILE,
-  DEFAULT_DAYS,
-  DEFAULT_HOSTS,
-  DEFAULT_KEY_FILE,
-  DEFAULT_OUT_DIR,
-  MAX_DAYS,
-  P12_FILE,
-} from './profile/index.js';
+// The defaults for --help come from their own modules, not profile/index.ts, which would also
+// load host parsing (node:net, node:url: ~4 ms of CPU) that --help never uses.
+import { CLIENT_CERT_FILE, CLIENT_KEY_FILE, DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, P12_FILE, P12_PASSWORD_VARIABLE } from './profile/file-names.js';
+import { ALLOWED_BITS, DEFAULT_BITS, DEFAULT_DAYS, DEFAULT_HOSTS, DEFAULT_OUT_DIR, MAX_DAYS } from './profile/limits.js';
 import type { CertsOptions } from './request.js';
-
-/** Repeated here (not imported from generate.ts) so --help does not load the generator. */
-const P12_PASSWORD_VARIABLE = 'H2_SETUP_P12_PASSWORD';
 
 export interface CertsFlags {
   outDir: string;
@@ -53,11 +40,10 @@ function collect(value: string, previous: string[] | undefined): string[] {
 /** The flags that describe a new pair, which --install-ca and --uninstall-ca do not make. */
 const PAIR_FLAGS = ['outDir', 'host', 'days', 'bits', 'key', 'cert', 'force', 'ca', 'keyType', 'client', 'csr', 'p12', 'renew'];
 
-export function defineCertsCommand(program: Command): Command {
+/** Adds certs' flags and action to the command cli.ts made (its name and description are listed there). */
+export function defineCertsCommand(command: Command): Command {
   return (
-    program
-      .command('certs')
-      .description('make a private key and a certificate that match, self-signed or signed by the local CA (or --check an existing pair)')
+    command
       .addOption(new Option('--out-dir <dir>', 'directory to write into (created when missing)').default(DEFAULT_OUT_DIR))
       .addOption(new Option('--host <name>', `DNS name or IP address to cover; repeat for more (default: ${DEFAULT_HOSTS.join(', ')})`).argParser(collect))
       .addOption(new Option('--days <n>', `days the certificate is valid, 1-${MAX_DAYS}`).default(DEFAULT_DAYS))
@@ -125,8 +111,11 @@ async function runCerts(flags: CertsFlags): Promise<ExitCode> {
   const files: CertsOptions = { outDir: flags.outDir, key: flags.key, cert: flags.cert, hosts: flags.host };
   if (flags.caPath) return printCaPath(flags.json);
   const report = await import('./report.js');
-  const notice = (await import('./ca/index.js')).caRootNotice();
-  if (notice && (flags.ca || flags.client || flags.csr !== undefined || flags.installCa || flags.uninstallCa)) process.stderr.write(notice);
+  // Only a command that uses the local CA loads ca/ to say where a relative H2_SETUP_CAROOT points.
+  if (flags.ca || flags.client || flags.csr !== undefined || flags.installCa || flags.uninstallCa) {
+    const notice = (await import('./ca/index.js')).caRootNotice();
+    if (notice) process.stderr.write(notice);
+  }
   if (flags.installCa || flags.uninstallCa) {
     const { installLocalCa } = await import('./install-ca.js');
     const result = await installLocalCa({ uninstall: flags.uninstallCa });
@@ -174,6 +163,7 @@ async function runCerts(flags: CertsFlags): Promise<ExitCode> {
  */
 async function printCaPath(json: boolean | undefined): Promise<ExitCode> {
   const { caRootDirectory, readLocalCaCertificate } = await import('./ca/index.js');
+  const { selfCommand } = await import('../system/index.js');
   const ca = readLocalCaCertificate();
   if (!ca) {
     throw usageError(

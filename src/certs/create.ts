@@ -9,11 +9,18 @@ import { type KeyObject, X509Certificate } from 'node:crypto';
 import { usageError } from '../common/index.js';
 import { userAtHost } from '../system/index.js';
 import type { LocalCa } from './ca/index.js';
-import { leafCommonName } from './ca/index.js';
 import { type Host, type KeyType, MAX_CERTIFICATE_BYTES } from './profile/index.js';
 import { type CreateCertificateOptions, type PairRequest, pairSummary, parsePairRequest } from './request.js';
 import type { ExtendedKeyUsage, KeyUsage } from './x509/index.js';
-import { generateEcdsaKeyPair, type IssuedLeaf, issueLeafCertificate, type LeafKind, privateKeyToPem, startRsaKeyGeneration } from './x509/index.js';
+import {
+  generateEcdsaKeyPair,
+  type IssuedLeaf,
+  issueLeafCertificate,
+  type LeafKind,
+  leafCommonName,
+  privateKeyToPem,
+  startRsaKeyGeneration,
+} from './x509/index.js';
 
 export interface MadePair {
   privateKey: KeyObject;

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, lstatSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { usageError } from '../common/index.js';
 import {
   checkDirectoryPath,
   displayPath,
@@ -10,22 +11,28 @@ import {
   readRegularFile,
   sweepStaleTemporaryFiles,
   UnreadableFileError,
-  usageError,
   withLockFile,
   writeFilesAtomically,
   writeNewFiles,
-} from '../common/index.js';
+} from '../system/index.js';
 import type { CaConstraintsReport, LocalCa } from './ca/index.js';
 import { caConstraintsOf, caRootDirectory } from './ca/index.js';
 import { checkCertificateSize, makePair } from './create.js';
 import type { Host, KeyType } from './profile/index.js';
-import { CA_CERT_BESIDE_PAIR, CLIENT_CERT_FILE, CLIENT_KEY_FILE, DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, DEFAULT_OUT_DIR, P12_FILE } from './profile/index.js';
+import {
+  CA_CERT_BESIDE_PAIR,
+  CLIENT_CERT_FILE,
+  CLIENT_KEY_FILE,
+  DEFAULT_CERT_FILE,
+  DEFAULT_KEY_FILE,
+  DEFAULT_OUT_DIR,
+  P12_FILE,
+  P12_PASSWORD_VARIABLE,
+} from './profile/index.js';
 import { type CertsOptions, type PairRequest, pairSummary, parsePairRequest } from './request.js';
 import type { LeafKind } from './x509/index.js';
 import { buildPkcs12, privateKeyToPem, readCertificateRequest, signCertificateRequest } from './x509/index.js';
 
-/** Where --p12 reads its password from when it is not asked at a terminal. */
-export const P12_PASSWORD_VARIABLE = 'H2_SETUP_P12_PASSWORD';
 export const P12_NEEDS_PASSWORD = `--p12 needs a password: set ${P12_PASSWORD_VARIABLE} or run at a terminal; there is no default password`;
 
 import { assertHostsPermittedByLocalCa } from './ca/index.js';

@@ -1,4 +1,4 @@
-import { pathExists } from '../common/index.js';
+import { pathExists } from '../system/index.js';
 import { type Problem, type ProblemCode, problemOf, REGENERATE } from './certificate-checks.js';
 import { type CheckResult, checkCertificates } from './check.js';
 import { type CertificateSummary, generateCertificates, planGeneration } from './generate.js';

@@ -1,4 +1,4 @@
-import { displayPath, paint } from '../common/index.js';
+import { displayPath, paint } from '../system/index.js';
 import type { CaConstraintsReport } from './ca/index.js';
 import type { CheckResult } from './check.js';
 import type { CertificateSummary } from './generate.js';

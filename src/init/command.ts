@@ -27,10 +27,9 @@ function ifDefault(transport: Transport): string {
   return DEFAULTS.transport === transport ? ' (default)' : '';
 }
 
-export function defineInitCommand(program: Command): Command {
-  return program
-    .command('init')
-    .description('scaffold the tutorial as a TypeScript project, make its certificates and verify it')
+/** Adds init's argument, flags and action to the command cli.ts made (its name and description are listed there). */
+export function defineInitCommand(command: Command): Command {
+  return command
     .argument('[dir]', `project directory (default: ${DEFAULTS.dir})`)
     .addOption(new Option('--template <name>', `example-1 or example-2 (default: ${DEFAULTS.template})`))
     .addOption(new Option('--tls', `serve with http2.createSecureServer and the generated pair (ALPN h2)${ifDefault('tls')}`).conflicts('h2c'))

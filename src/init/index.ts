@@ -7,7 +7,8 @@
  */
 import { caRootDirectory } from '../certs/ca/index.js';
 import { type CertificateSummary, generateCertificates, planGeneration } from '../certs/index.js';
-import { checkDirectoryPath, parsePort, shellQuote, usageError } from '../common/index.js';
+import { parsePort, shellQuote, usageError } from '../common/index.js';
+import { checkDirectoryPath } from '../system/index.js';
 import type { VerifyResult } from '../verify/index.js';
 import { type InstallResult, runNpmInstall } from './install.js';
 import { checkTarget, DEFAULTS, packageNameFor, parseTemplate, parseTransport, type Transport } from './options.js';

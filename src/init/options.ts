@@ -7,7 +7,8 @@
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, resolve } from 'node:path';
-import { checkDirectoryPath, pathKind, usageError } from '../common/index.js';
+import { usageError } from '../common/index.js';
+import { checkDirectoryPath, pathKind } from '../system/index.js';
 
 export type Transport = 'h2c' | 'tls';
 

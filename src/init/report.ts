@@ -3,8 +3,7 @@
  * verify found, and what to type next. --json prints the InitResult itself.
  */
 import { relative } from 'node:path';
-import { displayPath, paint } from '../common/index.js';
-import { selfCommand } from '../system/index.js';
+import { displayPath, paint, selfCommand } from '../system/index.js';
 import { formatVerifyReport } from '../verify/report.js';
 import type { InitResult } from './index.js';
 

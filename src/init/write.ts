@@ -4,7 +4,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { displayPath, pathKind, usageError, writeFilesAtomically } from '../common/index.js';
+import { usageError } from '../common/index.js';
+import { displayPath, pathKind, writeFilesAtomically } from '../system/index.js';
 import type { RenderedFile } from './templates.js';
 
 /** Writes the files into `dir` (created when missing) and returns their absolute paths.

@@ -14,10 +14,9 @@ export interface VerifyFlags {
   json?: boolean;
 }
 
-export function defineVerifyCommand(program: Command): Command {
-  return program
-    .command('verify')
-    .description("run a project's entry and prove, from the http2 objects, that the server session's 'close' event fired")
+/** Adds verify's argument, flags and action to the command cli.ts made (its name and description are listed there). */
+export function defineVerifyCommand(command: Command): Command {
+  return command
     .argument('[dir]', 'project directory', DEFAULT_DIR)
     .addOption(new Option('--entry <file>', `entry file, relative to DIR (${ENTRY_EXTENSIONS.join(', ')})`).default(DEFAULT_ENTRY))
     .addOption(new Option('--timeout <ms>', `stop the program (and everything it started) after this long, 1-${MAX_TIMEOUT_MS}`).default(DEFAULT_TIMEOUT_MS))

@@ -12,7 +12,7 @@
  * Node that cannot strip types and the cache has no output for it.
  */
 import { readFileSync } from 'node:fs';
-import { displayPath } from '../common/index.js';
+import { displayPath } from '../system/index.js';
 import type { ProbeEvent } from './events.js';
 import { findFreePort } from './free-port.js';
 import type { FailureKind } from './judge.js';

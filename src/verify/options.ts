@@ -4,7 +4,8 @@
  * flag, the value and what is accepted, and is found before anything runs.
  */
 import { extname, resolve } from 'node:path';
-import { displayPath, parsePort, pathKind, usageError, wholeNumber } from '../common/index.js';
+import { parsePort, usageError, wholeNumber } from '../common/index.js';
+import { displayPath, pathKind } from '../system/index.js';
 
 export interface VerifyOptions {
   dir?: string;

@@ -2,7 +2,7 @@
  * The text report: the timeline (one line per event, time since the program started), the
  * tutorial's printed lines with why each missing one is missing, and the verdict line.
  */
-import { paint } from '../common/index.js';
+import { paint } from '../system/index.js';
 import type { TimelineEntry, VerifyResult } from './index.js';
 
 function time(ms: number): string {

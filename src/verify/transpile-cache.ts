@@ -11,9 +11,8 @@
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFilesAtomically } from '../common/index.js';
 import { packageJson } from '../package-json.js';
-import { userDirectory } from '../system/index.js';
+import { userDirectory, writeFilesAtomically } from '../system/index.js';
 import type { ModuleFormat } from './module-format.js';
 
 // Bump when the transform options in typescript-hooks.ts change, so old outputs are not reused.

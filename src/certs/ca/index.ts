@@ -11,7 +11,6 @@ export {
   extraPermitted,
   hostsOutsideConstraints,
   isHostPermitted,
-  leafCommonName,
   localCaConstraints,
   outsideConstraintsError,
   parseCaPermit,

@@ -1,20 +1,18 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { H2SetupError, shellQuote, usageError } from '../../common/index.js';
 import {
   checkDirectoryPath,
-  H2SetupError,
   LOCK_FILE,
   pathExists,
   readRegularFile,
-  shellQuote,
   sweepStaleTemporaryFiles,
   UnreadableFileError,
-  usageError,
+  userAtHost,
   withLockFile,
   writeNewFiles,
-} from '../../common/index.js';
-import { userAtHost } from '../../system/index.js';
+} from '../../system/index.js';
 import { CA_CERT_FILE, CA_KEY_FILE, CLOCK_SKEW_MS, DAY_MS } from '../profile/index.js';
 import {
   basicConstraints,

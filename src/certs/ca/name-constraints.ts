@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type H2SetupError, pathKind, shellQuote, usageError } from '../../common/index.js';
+import { type H2SetupError, shellQuote, usageError } from '../../common/index.js';
+import { pathKind } from '../../system/index.js';
 import type { Host } from '../profile/index.js';
 import { CA_CERT_FILE } from '../profile/index.js';
 import {
@@ -241,19 +242,6 @@ export function unconstrainedCaNotice(caDirectory: string): { detail: string; fi
     detail: `the local CA in ${caDirectory} has no name constraints: if its key leaks, it can vouch for any site to the machines that trust it`,
     fix: `replace it with a constrained one (and remake pairs with --ca --force): ${replaceCaCommand(caDirectory, [])}`,
   };
-}
-
-/**
- * The leaf's commonName. OpenSSL checks a commonName that looks like a host name
- * against a CA's dNSName constraints when the leaf has no dNSName in its
- * subjectAltName, and "127.0.0.1" looks like one: a leaf for IP addresses only, with
- * the address as its CN, fails `openssl verify` and Node's TLS under a constrained CA
- * ("permitted subtree violation"). Such a leaf gets a CN with spaces, which no client
- * takes for a host name; clients match hosts against subjectAltName only.
- */
-export function leafCommonName(hosts: readonly Host[]): string {
-  const first = hosts[0]?.value ?? 'localhost';
-  return hosts.some((host) => host.kind === 'dns') ? first : `h2-setup certificate for ${first}`;
 }
 
 /**

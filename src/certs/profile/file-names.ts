@@ -12,6 +12,8 @@ export const CLIENT_KEY_FILE = 'client-key.pem';
 export const CLIENT_CERT_FILE = 'client-cert.pem';
 /** `--p12` writes the PKCS#12 bundle beside the pair under this name (not .pem: it is binary). */
 export const P12_FILE = 'bundle.p12';
+/** Where --p12 reads the bundle's password from when it is not asked at a terminal. */
+export const P12_PASSWORD_VARIABLE = 'H2_SETUP_P12_PASSWORD';
 /** The CA certificate (public part only) is written beside a CA-signed pair under this name. */
 export const CA_CERT_BESIDE_PAIR = 'ca-cert.pem';
 /** Inside the CA root. */

@@ -1,16 +1,12 @@
 import { isIPv4, isIPv6, SocketAddress } from 'node:net';
 import { domainToASCII } from 'node:url';
 import { usageError } from '../../common/index.js';
-import { MAX_HOSTS } from './limits.js';
+import { DEFAULT_HOSTS, MAX_HOSTS } from './limits.js';
 
 /** A name the certificate is for: a DNS name or an IP address, kept apart because
  *  they go into different subjectAltName entries (dNSName vs iPAddress) and clients
  *  never match an IP against a DNS entry. */
 export type Host = { kind: 'dns'; value: string } | { kind: 'ip'; value: string };
-
-/** localhost and both loopback addresses: what `https://localhost` resolves to on
- *  any machine, whichever address family the client tries first. */
-export const DEFAULT_HOSTS = ['localhost', '127.0.0.1', '::1'] as const;
 
 const ACCEPTED = 'a DNS name (localhost, app.test, *.app.test), an IPv4 address (127.0.0.1) or an IPv6 address (::1)';
 const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;

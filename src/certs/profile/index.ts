@@ -12,14 +12,13 @@ export {
   DEFAULT_CERT_FILE,
   DEFAULT_KEY_FILE,
   P12_FILE,
+  P12_PASSWORD_VARIABLE,
 } from './file-names.js';
-export { certificateHostNames, DEFAULT_HOSTS, type Host, parseHost, parseHosts } from './hosts.js';
+export { certificateHostNames, type Host, parseHost, parseHosts } from './hosts.js';
 export {
-  ALLOWED_BITS,
   CLOCK_SKEW_MS,
   DAY_MS,
-  DEFAULT_BITS,
-  DEFAULT_DAYS,
+  DEFAULT_HOSTS,
   DEFAULT_OUT_DIR,
   type KeyBits,
   type KeyType,

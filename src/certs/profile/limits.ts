@@ -32,6 +32,10 @@ export const MAX_DAYS = 825;
  *  resumed, a container without NTP) does not see a "not yet valid" certificate. */
 export const CLOCK_SKEW_MS = 60 * 60 * 1000;
 
+/** localhost and both loopback addresses: what `https://localhost` resolves to on
+ *  any machine, whichever address family the client tries first. */
+export const DEFAULT_HOSTS = ['localhost', '127.0.0.1', '::1'] as const;
+
 /** The current directory, as the tutorial expects the files beside its program. */
 export const DEFAULT_OUT_DIR = '.';
 /** Node's TLS client (OpenSSL's max_cert_list) refuses a Certificate message over 100 KiB:

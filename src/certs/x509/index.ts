@@ -10,6 +10,6 @@ export { basicConstraints, type ExtendedKeyUsage, extendedKeyUsage, type KeyUsag
 export { type CertificateFields, type CertificatePurpose, certificatePurpose, readCertificateFields, subjectAltNameHosts } from './fields.js';
 export { ipFromBytes, ipToBytes } from './ip-address.js';
 export { describeKey, generateEcdsaKeyPair, keyMatchesCertificate, privateKeyToPem, startRsaKeyGeneration } from './keys.js';
-export { type IssuedLeaf, issueLeafCertificate, type LeafKind } from './leaf.js';
+export { type IssuedLeaf, issueLeafCertificate, type LeafKind, leafCommonName } from './leaf.js';
 export { OID } from './oids.js';
 export { buildPkcs12 } from './pkcs12.js';

@@ -121,3 +121,16 @@ export function caSigner(ca: CaKeyPair): CertificateSigner {
     keyIdentifier: fields.subjectKeyIdentifier ?? keyIdentifierOf(certificate.publicKey.export({ type: 'spki', format: 'der' })),
   };
 }
+
+/**
+ * The leaf's commonName. OpenSSL checks a commonName that looks like a host name
+ * against a CA's dNSName constraints when the leaf has no dNSName in its
+ * subjectAltName, and "127.0.0.1" looks like one: a leaf for IP addresses only, with
+ * the address as its CN, fails `openssl verify` and Node's TLS under a constrained CA
+ * ("permitted subtree violation"). Such a leaf gets a CN with spaces, which no client
+ * takes for a host name; clients match hosts against subjectAltName only.
+ */
+export function leafCommonName(hosts: readonly Host[]): string {
+  const first = hosts[0]?.value ?? 'localhost';
+  return hosts.some((host) => host.kind === 'dns') ? first : `h2-setup certificate for ${first}`;
+}
