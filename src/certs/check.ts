@@ -175,7 +175,7 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
     keyPath,
     certPath,
     problems: withRemakeFlags(problems, remakeFlags(options, hostsToCover, caSigned, pair.client)),
-    hosts: (hostsGiven || pair.client ? hosts : subjectAltNameHosts(pair.san)).map((host) => host.value),
+    hosts: hostsGiven || pair.client ? hosts.map((host) => host.value) : certificateHostNames(subjectAltNameHosts(pair.san).map((host) => host.value)),
     notes: hostsGiven || pair.client || !pair.san ? [] : defaultHostsNote(cert, pair.san),
     certificate: {
       subject: cert.subject,
