@@ -64,13 +64,13 @@ export function defineCertsCommand(command: Command): Command {
       .addOption(
         new Option(
           '--check',
-          'diagnose an existing pair instead of writing one (exit 1 on any problem; the "who trusts it" section is information and never changes the exit code)',
+          'diagnose an existing pair instead of writing one, for the hosts it names or exactly the --host ones (exit 1 on any problem; the "who trusts it" section is information and never changes the exit code)',
         ).conflicts(['force', 'ca', 'days', 'bits', 'keyType', 'csr', 'p12']),
       )
       .addOption(
         new Option(
           '--renew',
-          'make the pair if missing, remake it only if --check would fail it (expired, less than a third of its lifetime and at most 30 days left, a --host not covered, its CA no longer signs it); else change nothing (exit 0)',
+          'make the pair if missing, remake it only if --check would fail it (expired, less than a third of its lifetime and at most 30 days left, a --host not covered, its CA no longer signs it) or when its key type, size or purpose differs from --key-type, --bits, --client; else change nothing (exit 0)',
         ).conflicts(['check', 'force']),
       )
       .addOption(
