@@ -3,10 +3,11 @@
 // Both arms run the program to completion on a free port with NODE_EXTRA_CA_CERTS unset.
 // Usage: node bench/verify.mjs [runs]
 //
-// Two figures: warm (h2-setup's per-user cache on, as on every verify of an unchanged project
-// after the first: Node 20 takes esbuild's output from it, Node 22.6+ its own compile cache)
-// and cold (cache off with H2_SETUP_CACHE_DIR='': on Node 20 the program's module hooks load
-// esbuild and transpile on every run; on Node 24+ Node compiles its type stripper anew).
+// Two figures, both with the full TypeScript transform (esbuild, on every Node line): warm
+// (h2-setup's per-user cache on, as on every verify of an unchanged project after the first:
+// esbuild's output comes from it, and Node 22.1+ keeps its compile cache there too) and cold
+// (cache off with H2_SETUP_CACHE_DIR='': the program's loader starts esbuild and transpiles on
+// every run).
 
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -8,20 +8,19 @@
  * Start-up matters (the whole run is compared against plain `node`): only what is needed to
  * start the program is imported up front; the modules that judge and explain the run are
  * imported after the child is spawned, so loading them overlaps the program's own start, and
- * esbuild is loaded only by the program's module hooks, when the entry is TypeScript on a
- * Node that cannot strip types and the cache has no output for it.
+ * esbuild is loaded only by the program's TypeScript loader, when the cache has no output for
+ * a file it loads.
  */
-import { readFileSync } from 'node:fs';
 import { displayPath } from '../system/index.js';
-import type { ProbeEvent } from './events.js';
+import type { ProbeEvent } from './channel/index.js';
 import { findFreePort } from './free-port.js';
 import type { FailureKind } from './judge.js';
-import { chooseFormat, type ModuleFormat } from './module-format.js';
 import { checkVerifyOptions, type VerifyOptions } from './options.js';
+import { PROBE_URL } from './probe/index.js';
 import type { StoppedProcess } from './process-family.js';
 import type { RunningProgram, RunOutcome } from './run.js';
 import type { TutorialLine } from './tutorial-lines.js';
-import type { TypeScriptMode } from './typescript-mode.js';
+import type { ModuleFormat, TypeScriptMode } from './typescript/index.js';
 
 export type { FailureKind } from './judge.js';
 export type { VerifyOptions } from './options.js';
@@ -51,7 +50,9 @@ export interface VerifyResult {
   typescript: {
     mode: TypeScriptMode;
     nodeFlags: string[];
+    /** the entry's module format, as tsc and Node would run it */
     format: ModuleFormat | null;
+    /** the esbuild version that transpiled this run's TypeScript (from the cache too) */
     esbuild: string | null;
     /** esbuild's time for the files it transpiled this run; null when none was */
     transpileMs: number | null;
@@ -73,7 +74,6 @@ export interface VerifyResult {
   stderr: string;
 }
 
-const PROBE_URL = new URL('./probe.js', import.meta.url).href;
 /** Runs of the program when the ports verify chose keep being taken: a port drawn below the
  *  ephemeral range is rarely taken even once, so a third refusal means something is taking
  *  every port as soon as it is free, and is reported rather than retried for ever. */
@@ -94,31 +94,35 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
   // Finding a free port waits on the event loop (listen, close); the modules that start the
   // program load meanwhile instead of after it.
   const portSearch = checked.port === null ? findFreePort() : Promise.resolve(checked.port);
-  const [{ chooseRunner }, { startProgram }, { cacheDirectory, nodeCompileCacheDirectory }, { stopOnInterrupt }] = await Promise.all([
-    import('./typescript-mode.js'),
+  // The two TypeScript modules the start needs, not the folder's index.ts (which brings the
+  // whole loader the program runs, and this process never does).
+  const [{ chooseRunner }, { cacheDirectory, nodeCompileCacheDirectory }, { startProgram }, { stopOnInterrupt }] = await Promise.all([
+    import('./typescript/mode.js'),
+    import('./typescript/transpile-cache.js'),
     import('./run.js'),
-    import('./transpile-cache.js'),
     import('./interrupt.js'),
   ]);
   const runner = chooseRunner(checked.entryPath);
   let port = await portSearch;
   const env: NodeJS.ProcessEnv = { ...process.env };
   const nodeFlags = [...runner.nodeFlags];
-  if (runner.mode === 'node-strip-types') {
-    const compileCache = nodeCompileCacheDirectory(env);
-    if (compileCache) env.NODE_COMPILE_CACHE = compileCache;
-  } else if (runner.mode === 'esbuild') {
-    // The probe registers typescript-hooks.ts: every TypeScript file is transpiled as it
-    // loads, and the program runs as its own file, with its source map for locations.
-    env.H2_SETUP_VERIFY_TRANSPILE = '1';
-    env.H2_SETUP_VERIFY_CACHE_DIR = cacheDirectory() ?? '';
-    nodeFlags.unshift('--enable-source-maps');
-  }
+  // Node's own compile cache (22.1+) for the probe, the loader and the program's JavaScript:
+  // a second run starts without compiling them again.
+  const compileCache = nodeCompileCacheDirectory(env);
+  if (compileCache) env.NODE_COMPILE_CACHE = compileCache;
+  const typescriptEntry = runner.mode === 'esbuild';
+  // The program runs as its own files; the inline source maps turn every location back into
+  // the user's TypeScript.
+  if (typescriptEntry) nodeFlags.unshift('--enable-source-maps');
 
   let program: RunningProgram | undefined;
   const release = stopOnInterrupt(() => program?.stop());
   let outcome: RunOutcome;
-  let judging: Promise<[typeof import('./state.js'), typeof import('./judge.js'), typeof import('./tutorial-lines.js')]> | undefined;
+  let judging:
+    | Promise<
+        [typeof import('./state.js'), typeof import('./judge.js'), typeof import('./tutorial-lines.js'), typeof import('./typescript/transpile-cache.js')]
+      >
+    | undefined;
   // Ports verify chose that were taken before the program could listen on them.
   const portsTaken: number[] = [];
   try {
@@ -130,6 +134,8 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
         nodeFlags,
         probeUrl: PROBE_URL,
         env: { ...env, PORT: String(port) },
+        typescript: typescriptEntry,
+        cacheDir: typescriptEntry ? cacheDirectory() : null,
         timeoutMs: checked.timeoutMs,
         // A port verify chose and something else took in the moment between verify letting go
         // of it and the program binding it (see free-port.ts) is verify's problem, not the
@@ -144,7 +150,7 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
       });
       program = attempt;
       // Loaded while the program starts (see the top of this file).
-      judging ??= Promise.all([import('./state.js'), import('./judge.js'), import('./tutorial-lines.js')]);
+      judging ??= Promise.all([import('./state.js'), import('./judge.js'), import('./tutorial-lines.js'), import('./typescript/transpile-cache.js')]);
       outcome = await attempt.done;
       if (!refused || portsTaken.length + 1 >= PORT_ATTEMPTS) break;
       portsTaken.push(port);
@@ -153,10 +159,10 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
   } finally {
     release();
   }
-  const [{ summarize }, { judge }, { checkTutorialLines }] = await judging;
+  const [{ summarize }, { judge }, { checkTutorialLines }, { esbuildVersion }] = await judging;
 
   const show = (location: string) => displayPath(location, checked.dir);
-  const state = summarize(outcome.events);
+  const state = summarize(outcome.events, outcome.pid);
   const compileError = state.compileErrors[0] ?? null;
   const verdict = judge({
     state,
@@ -170,11 +176,13 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
   });
   const startedAt = outcome.startedAt;
   const transpiled = state.transpiled;
+  const entryFile = transpiled.find((file) => file.file === checked.entryPath);
   const typescript: VerifyResult['typescript'] = {
     mode: runner.mode,
     nodeFlags,
-    format: runner.mode === 'esbuild' ? chooseFormat(checked.entryPath, readFileSync(checked.entryPath, 'utf8')) : null,
-    esbuild: transpiled.find((file) => file.esbuild !== null)?.esbuild ?? null,
+    format: entryFile?.format ?? null,
+    // Cached output came from the same pinned esbuild (the cache is keyed by h2-setup's version).
+    esbuild: transpiled.find((file) => file.esbuild !== null)?.esbuild ?? (transpiled.length > 0 ? esbuildVersion() : null),
     transpileMs: transpiled.some((file) => file.ms !== null) ? round(transpiled.reduce((sum, file) => sum + (file.ms ?? 0), 0)) : null,
     cached: transpiled.length > 0 && transpiled.every((file) => file.cached),
   };

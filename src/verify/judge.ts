@@ -5,7 +5,7 @@
  * what happened, never by the order it happened in.
  */
 import { basename } from 'node:path';
-import type { ProbeEvent } from './events.js';
+import type { ProbeEvent } from './channel/index.js';
 import type { RunOutcome } from './run.js';
 import { type ListenerState, stillOpen, type TimelineState } from './state.js';
 
@@ -45,8 +45,6 @@ export interface JudgeInput {
   portsTaken?: readonly number[];
   timeoutMs: number;
   dir: string;
-  /** the Node major version the program ran on (the verifier's own) */
-  nodeMajor?: number;
 }
 
 function fail(failure: FailureKind, reason: string): Verdict {
@@ -58,41 +56,51 @@ function exitWords(outcome: RunOutcome): string {
   return `exited with code ${outcome.exitCode ?? '?'}`;
 }
 
-function openList(state: TimelineState, nodeMajor: number): string {
+function openList(state: TimelineState): string {
   const open = stillOpen(state);
   const waiting = state.sessions.some(
     (session) => session.side === 'server' && !session.closed && session.closeCalls.some((call) => call.method === 'close' && call.by === 'program'),
   );
   // The classic way to never see 'close': close() is graceful and waits for open streams.
   const why = waiting ? '; session.close() was called, but it waits until every open stream has ended' : '';
-  return `${open.length > 0 ? `still open: ${open.join(', ')}` : 'nothing http2 was left open'}${why}${serverCloseNote(state, nodeMajor)}`;
+  return `${open.length > 0 ? `still open: ${open.join(', ')}` : 'nothing http2 was left open'}${why}${serverCloseNote(state)}`;
 }
 
-/** Node 24 changed what server.close() does to open sessions (nodejs/node#57586: it sends
- *  GOAWAY and closes them); before, it only stops new ones. */
-export const NODE_CLOSES_SESSIONS_ON_SERVER_CLOSE = 24;
+/**
+ * What server.close() does to sessions that are still open differs between Node lines. These
+ * are the releases it was checked on (test/fixtures/verify/server-close-only run under verify
+ * on each): the remarks below name only these, never a range they were not run on.
+ */
+export const SERVER_CLOSE_CHECKED = {
+  /** server.close() stops new sessions and leaves open ones open */
+  leavesSessionsOpen: ['20.20.2', '22.23.5'],
+  /** server.close() also sends GOAWAY and closes open sessions */
+  closesSessions: ['24.22.3', '26.12.1'],
+} as const;
 
-/** On Node 20-23, a program relying on server.close() to end its sessions waits forever. */
-function serverCloseNote(state: TimelineState, nodeMajor: number): string {
-  if (nodeMajor >= NODE_CLOSES_SESSIONS_ON_SERVER_CLOSE) return '';
+function releases(list: readonly string[]): string {
+  return `Node ${list.join(' and ')}`;
+}
+
+/** This run: the program called server.close() and a session of that server stayed open. */
+function serverCloseNote(state: TimelineState): string {
   const reliesOnServerClose = state.servers.some(
     (server) =>
       server.closeCalls.some((call) => call.by === 'program') &&
       state.sessions.some((session) => session.side === 'server' && session.server === server.id && !session.closed),
   );
   return reliesOnServerClose
-    ? `; server.close() was called, but on Node ${nodeMajor} it only stops new sessions and leaves open ones open (Node ${NODE_CLOSES_SESSIONS_ON_SERVER_CLOSE} and later close them): call session.close() too`
+    ? `; server.close() was called, but the session stayed open: server.close() stops new sessions, and on ${releases(SERVER_CLOSE_CHECKED.leavesSessionsOpen)} it leaves open ones open (${releases(SERVER_CLOSE_CHECKED.closesSessions)} close them): call session.close() too`
     : '';
 }
 
-/** On Node 24+, a session Node closed because of server.close() would stay open on Node 20-23. */
-function closedByServerCloseNote(state: TimelineState, session: number | null, nodeMajor: number): string {
-  if (nodeMajor < NODE_CLOSES_SESSIONS_ON_SERVER_CLOSE) return '';
+/** This run: Node closed the session only because the program called server.close(). */
+function closedByServerCloseNote(state: TimelineState, session: number | null): string {
   const closed = state.sessions.find((candidate) => candidate.id === session);
   if (!closed || closed.closeCalls.length === 0 || closed.closeCalls.some((call) => call.by === 'program')) return '';
   const server = state.servers.find((candidate) => candidate.id === closed.server);
   if (!server?.closeCalls.some((call) => call.by === 'program')) return '';
-  return ` (Node closed the session because the program called server.close(): Node ${NODE_CLOSES_SESSIONS_ON_SERVER_CLOSE} and later do; on Node 20-23 the session would stay open and this program would not pass)`;
+  return ` (Node closed the session because the program called server.close(), as ${releases(SERVER_CLOSE_CHECKED.closesSessions)} do; ${releases(SERVER_CLOSE_CHECKED.leavesSessionsOpen)} leave it open, and there this program would not pass)`;
 }
 
 /** Exceptions the program caught itself: not why it failed or passed, but worth saying. */
@@ -160,16 +168,25 @@ function describeListener(listener: ListenerState, show: (location: string) => s
   return listener.location ? ` (${show(listener.location)})` : '';
 }
 
+/** A process the program forked that died of an exception: often why its session never closed. */
+function childCrashNote(state: TimelineState, show: (location: string) => string): string {
+  const first = state.uncaughtInChildren[0];
+  if (!first) return '';
+  return `; process ${first.where?.pid ?? '?'}, which the program started, died of an uncaught ${first.name}: ${first.message}${first.location ? ` (at ${show(first.location)})` : ''}`;
+}
+
 export function judge(input: JudgeInput): Verdict {
   const verdict = judgeRun(input);
-  const notes = handledNote(input.state, input.show) + (verdict.passed ? '' : selfEmitNote(input.state, input.show)) + survivorsNote(input.outcome);
+  const notes =
+    handledNote(input.state, input.show) +
+    (verdict.passed ? '' : selfEmitNote(input.state, input.show) + childCrashNote(input.state, input.show)) +
+    survivorsNote(input.outcome);
   if (!notes) return verdict;
   return verdict.passed ? { ...verdict, summary: verdict.summary + notes } : fail(verdict.failure as FailureKind, (verdict.reason as string) + notes);
 }
 
 function judgeRun(input: JudgeInput): Verdict {
   const { state, outcome, show } = input;
-  const nodeMajor = input.nodeMajor ?? Number(process.versions.node.split('.')[0]);
   const compileError = state.compileErrors[0];
   if (compileError) {
     const where = `${show(`${compileError.file}${compileError.line ? `:${compileError.line}:${compileError.column ?? 1}` : ''}`)}: `;
@@ -206,10 +223,10 @@ function judgeRun(input: JudgeInput): Verdict {
   if (outcome.timedOut) {
     const what =
       closedServerSessions.length === 0
-        ? `the server session's 'close' event never fired (${openList(state, nodeMajor)})`
+        ? `the server session's 'close' event never fired (${openList(state)})`
         : ranOnClosedSession
-          ? `the server session's 'close' event fired and the program's listener ran, but the program did not exit (${openList(state, nodeMajor)})`
-          : `the server session's 'close' event fired but the program's own 'close' listener never ran (${openList(state, nodeMajor)})`;
+          ? `the server session's 'close' event fired and the program's listener ran, but the program did not exit (${openList(state)})`
+          : `the server session's 'close' event fired but the program's own 'close' listener never ran (${openList(state)})`;
     return fail('hung', `it hung and was stopped at the timeout (${input.timeoutMs} ms): ${what}`);
   }
 
@@ -222,7 +239,7 @@ function judgeRun(input: JudgeInput): Verdict {
   }
 
   if (closedServerSessions.length === 0) {
-    return fail('close-never-fired', `the server session's 'close' event never fired before the program ${exitWords(outcome)} (${openList(state, nodeMajor)})`);
+    return fail('close-never-fired', `the server session's 'close' event never fired before the program ${exitWords(outcome)} (${openList(state)})`);
   }
 
   if (!ranOnClosedSession) {
@@ -262,7 +279,7 @@ function judgeRun(input: JudgeInput): Verdict {
     passed: true,
     failure: null,
     reason: null,
-    summary: `a server-side Http2Session emitted 'close' and the program's own 'close' listener${describeListener(ranOnClosedSession, show)} ran; the program exited 0${closedByServerCloseNote(state, ranOnClosedSession.session, nodeMajor)}`,
+    summary: `a server-side Http2Session emitted 'close' and the program's own 'close' listener${describeListener(ranOnClosedSession, show)} ran; the program exited 0${closedByServerCloseNote(state, ranOnClosedSession.session)}`,
   };
 }
 

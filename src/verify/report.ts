@@ -52,7 +52,7 @@ export function describeEvent(entry: TimelineEntry): string | null {
     case 'child-started':
       return `program starts process ${entry.pid}${entry.detached ? ' (detached)' : ''}: ${entry.command}`;
     case 'transpiled':
-      return `${entry.file} transpiled${entry.cached ? ' (cached)' : ` by esbuild ${entry.esbuild ?? ''} in ${entry.ms ?? '?'} ms`}`;
+      return `${entry.file} transpiled (${entry.format})${entry.cached ? ', output from the cache' : ` by esbuild ${entry.esbuild ?? ''} in ${entry.ms === null ? '?' : entry.ms.toFixed(1)} ms`}`;
     case 'compile-error':
       return `${entry.file}${entry.line ? `:${entry.line}:${entry.column ?? 1}` : ''} did not compile: ${entry.message}`;
     case 'stream-opened':
@@ -83,6 +83,14 @@ export function describeEvent(entry: TimelineEntry): string | null {
   }
 }
 
+/** "[worker 1] ", "[process 1234] ", "[process 1234 worker 1] "; nothing for the program's main thread. */
+function originLabel(entry: TimelineEntry, programPid: number | undefined): string {
+  const parts: string[] = [];
+  if (entry.where && programPid !== undefined && entry.where.pid !== programPid) parts.push(`process ${entry.where.pid}`);
+  if (entry.where?.thread) parts.push(`worker ${entry.where.thread}`);
+  return parts.length > 0 ? `[${parts.join(' ')}] ` : '';
+}
+
 function indent(text: string, max = 30): string[] {
   const lines = text.replace(/\n$/, '').split('\n');
   const shown = lines.slice(0, max).map((line) => `  | ${line}`);
@@ -94,12 +102,8 @@ export function formatVerifyReport(result: VerifyResult): string {
   const out: string[] = [];
   const how =
     result.typescript.mode === 'esbuild'
-      ? result.typescript.cached
-        ? `TypeScript via esbuild as it loads (${result.typescript.format ?? '?'}, cached output)`
-        : `TypeScript via esbuild as it loads${result.typescript.esbuild ? ` ${result.typescript.esbuild}` : ''} (${result.typescript.format ?? '?'}${result.typescript.transpileMs !== null ? `, ${result.typescript.transpileMs} ms` : ''})`
-      : result.typescript.mode === 'node-strip-types'
-        ? "TypeScript via Node's type stripping"
-        : 'JavaScript';
+      ? `TypeScript transpiled as it loads by esbuild${result.typescript.esbuild ? ` ${result.typescript.esbuild}` : ''} (${result.typescript.format ?? '?'}${result.typescript.cached ? ', cached output' : result.typescript.transpileMs !== null ? `, ${result.typescript.transpileMs.toFixed(1)} ms` : ''})`
+      : 'JavaScript';
   out.push(`verify ${result.entry} in ${result.dir}`);
   out.push(`  Node ${result.node}, ${how}, PORT=${result.port}, timeout ${result.timeoutMs} ms`);
   if (result.portsTaken.length > 0 && result.failure !== 'port-taken')
@@ -110,9 +114,10 @@ export function formatVerifyReport(result: VerifyResult): string {
 
   if (result.timeline.length > 0) {
     out.push('Timeline (since the program was started):');
+    const programPid = result.timeline.find((entry) => entry.type === 'probe-ready')?.pid;
     for (const entry of result.timeline) {
       const words = describeEvent(entry);
-      if (words) out.push(`  ${time(entry.at)}  ${words}`);
+      if (words) out.push(`  ${time(entry.at)}  ${originLabel(entry, programPid)}${words}`);
     }
     if (result.timedOut && result.survivors.length === 0)
       out.push(`  ${time(result.durationMs)}  stopped at the timeout: the program and everything it started were killed, and are gone`);

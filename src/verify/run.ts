@@ -7,15 +7,21 @@
  * started, detached or not: no process is left behind and the port it listened on is free
  * again when this resolves.
  *
- * The probe reports on fd 3 (a pipe, read here line by line). The run ends when the program
- * has exited and its pipes are drained, or a moment after that however long something
- * else holds them (a process the program started with the same stdout, say), and never
- * later than `timeoutMs` plus that moment: this resolves within timeout + ~1 s, whatever.
+ * The probe reports on the channel, a pipe that is the program's fd 3 (and another fd in a
+ * process it forks: probe/plumbing.ts), in framed records only this run's token can make
+ * (channel/record.ts). The run ends when the program has exited and its pipes are drained,
+ * or a moment after that however long something else holds them (a process the program
+ * started with the same stdout, say), and never later than `timeoutMs` plus that moment:
+ * this resolves within timeout + ~1 s, whatever.
+ *
+ * Events from every thread and process of the program arrive here; servers, sessions,
+ * streams and listeners are numbered anew, in order of arrival, across all of them.
  */
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { waitUntilGone } from '../system/index.js';
-import type { ProbeEvent } from './events.js';
+import { type ProbeEvent, RecordReader } from './channel/index.js';
+import { PLUMBING_ENV, type Plumbing } from './probe/index.js';
 import { type StoppedProcess, stopFamily } from './process-family.js';
 
 export interface RunRequest {
@@ -25,6 +31,9 @@ export interface RunRequest {
   nodeFlags: string[];
   probeUrl: string;
   env: NodeJS.ProcessEnv;
+  /** what the probe needs besides the channel: whether to load TypeScript, and the cache */
+  typescript: boolean;
+  cacheDir: string | null;
   timeoutMs: number;
   /** called with each probe event as it arrives (the run's own list is filled regardless) */
   onEvent?: (event: ProbeEvent) => void;
@@ -33,6 +42,8 @@ export interface RunRequest {
 export interface RunOutcome {
   /** performance.timeOrigin + performance.now() at spawn, the zero of the timeline */
   startedAt: number;
+  /** the program's process id (its events are the ones with this pid); null if it never started */
+  pid: number | null;
   events: ProbeEvent[];
   stdout: string;
   stderr: string;
@@ -67,9 +78,10 @@ export function startProgram(request: RunRequest): RunningProgram {
   // Not node:crypto (~3 ms to load before the program starts): this only has to be
   // unguessable by a program that was never told it (the probe deletes it from the env).
   const token = `${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+  const plumbing: Plumbing = { fd: 3, token, typescript: request.typescript, cacheDir: request.cacheDir };
   const child = spawn(process.execPath, [...request.nodeFlags, '--import', request.probeUrl, request.file], {
     cwd: request.cwd,
-    env: { ...request.env, H2_SETUP_VERIFY_FD: '3', H2_SETUP_VERIFY_TOKEN: token },
+    env: { ...request.env, [PLUMBING_ENV]: JSON.stringify(plumbing) },
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     detached: true,
   });
@@ -79,7 +91,6 @@ export function startProgram(request: RunRequest): RunningProgram {
   const startedPids: number[] = [];
   let stdout = '';
   let stderr = '';
-  let pending = '';
   let timedOut = false;
   let exited = false;
   let spawnError: string | null = null;
@@ -108,23 +119,14 @@ export function startProgram(request: RunRequest): RunningProgram {
     if (stderr.length < MAX_OUTPUT) stderr += chunk;
   });
   const probe = child.stdio[3] as Readable | null;
-  probe?.setEncoding('utf8').on('data', (chunk: string) => {
-    const lines = (pending + chunk).split('\n');
-    // The last piece is an unfinished line (or ''): keep it for the next chunk.
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      try {
-        const { k, ...event } = JSON.parse(line) as ProbeEvent & { k?: unknown };
-        // Without this run's token the line is not the probe's (the program wrote to fd 3).
-        if (k !== token) continue;
-        events.push(event as ProbeEvent);
-        if (event.type === 'child-started') startedPids.push(event.pid);
-        request.onEvent?.(event as ProbeEvent);
-      } catch {
-        // not JSON, so not ours either
-      }
-    }
+  const renumber = numberAcrossProcesses();
+  const reader = new RecordReader(token, (record) => {
+    const event = renumber(record as unknown as ProbeEvent);
+    events.push(event);
+    if (event.type === 'child-started') startedPids.push(event.pid);
+    request.onEvent?.(event);
   });
+  probe?.on('data', (chunk: Buffer) => reader.push(chunk));
 
   const done = new Promise<RunOutcome>((resolvePromise) => {
     let finished = false;
@@ -143,7 +145,10 @@ export function startProgram(request: RunRequest): RunningProgram {
       void waitUntilGone([...signalled], pid === undefined ? [] : [pid]).then((survivors) =>
         resolvePromise({
           startedAt,
-          events,
+          pid: pid ?? null,
+          // In time order: threads and processes write to the one pipe, each taking its time
+          // just before its write, so arrival order can differ from it by a hair.
+          events: events.sort((a, b) => a.t - b.t),
           stdout,
           stderr,
           exitCode,
@@ -176,9 +181,10 @@ export function startProgram(request: RunRequest): RunningProgram {
       exited = true;
       exitCode = code;
       signal = exitSignal;
-      // The probe's pipe closes with the program (nothing else has fd 3), so every pid it
-      // reported is known once it has ended; then the rest of the family goes, which also
-      // closes the pipes those processes inherited.
+      // The channel closes with the program unless processes it started hold it too (a
+      // forked child with the probe, a child that inherited fd 3): every pid the program
+      // reported is known once it has closed, or DRAIN_MS after the exit; then the rest of
+      // the family goes, which also closes the pipes those processes inherited.
       const afterProbe = () => {
         if (finished) return;
         stop();
@@ -198,4 +204,32 @@ export function startProgram(request: RunRequest): RunningProgram {
   });
 
   return { stop, done };
+}
+
+const ID_FIELDS = ['server', 'session', 'stream', 'listener'] as const;
+
+/**
+ * Each thread and process numbers its own servers, sessions, streams and listeners; this
+ * gives them one numbering for the whole program, in order of first appearance, so that
+ * "session #2" means one session whichever process it lived in.
+ */
+function numberAcrossProcesses(): (event: ProbeEvent) => ProbeEvent {
+  const numbers = new Map<string, number>();
+  const counts = new Map<string, number>();
+  return (event) => {
+    const fields = event as unknown as Record<string, unknown>;
+    for (const kind of ID_FIELDS) {
+      const local = fields[kind];
+      if (typeof local !== 'number') continue;
+      const key = `${kind}:${event.where?.pid ?? 0}:${local}`;
+      let global = numbers.get(key);
+      if (global === undefined) {
+        global = (counts.get(kind) ?? 0) + 1;
+        counts.set(kind, global);
+        numbers.set(key, global);
+      }
+      fields[kind] = global;
+    }
+    return event;
+  };
 }

@@ -3,7 +3,7 @@
  * streams and the program's listeners. The verdict and the tutorial-line explanations are
  * both read from this, never from the order of events, which differs between Node versions.
  */
-import type { ListenerTarget, ProbeEvent, Side } from './events.js';
+import type { ListenerTarget, ProbeEvent, Side } from './channel/index.js';
 
 type EventOf<T extends ProbeEvent['type']> = Extract<ProbeEvent, { type: T }>;
 
@@ -58,6 +58,8 @@ export interface TimelineState {
   uncaught: EventOf<'uncaught'>[];
   /** exceptions the program's own process.on('uncaughtException') caught */
   handled: EventOf<'uncaught'>[];
+  /** exceptions nobody caught in a process the program forked: that process died of them */
+  uncaughtInChildren: EventOf<'uncaught'>[];
   /** emit('close') calls the program made on a session itself */
   programCloseEmits: EventOf<'session-close-emitted-by-program'>[];
   transpiled: EventOf<'transpiled'>[];
@@ -66,7 +68,12 @@ export interface TimelineState {
   probeLoaded: boolean;
 }
 
-export function summarize(events: readonly ProbeEvent[]): TimelineState {
+/**
+ * `programPid`: the program's own process; events from other pids come from processes it
+ * forked (their exit and their crashes are theirs, not the program's). Null: all are its.
+ */
+export function summarize(events: readonly ProbeEvent[], programPid: number | null = null): TimelineState {
+  const isProgram = (event: ProbeEvent) => programPid === null || event.where === undefined || event.where.pid === programPid;
   const servers = new Map<number, ServerState>();
   const sessions = new Map<number, SessionState>();
   const streams = new Map<number, StreamState>();
@@ -79,6 +86,7 @@ export function summarize(events: readonly ProbeEvent[]): TimelineState {
     http1Servers: [],
     uncaught: [],
     handled: [],
+    uncaughtInChildren: [],
     programCloseEmits: [],
     transpiled: [],
     compileErrors: [],
@@ -175,7 +183,7 @@ export function summarize(events: readonly ProbeEvent[]): TimelineState {
         break;
       }
       case 'uncaught':
-        (event.handled ? state.handled : state.uncaught).push(event);
+        (event.handled ? state.handled : isProgram(event) ? state.uncaught : state.uncaughtInChildren).push(event);
         break;
       case 'session-close-emitted-by-program':
         state.programCloseEmits.push(event);
@@ -187,7 +195,7 @@ export function summarize(events: readonly ProbeEvent[]): TimelineState {
         state.compileErrors.push(event);
         break;
       case 'exit':
-        state.exitCode = event.code;
+        if (isProgram(event)) state.exitCode = event.code;
         break;
     }
   }

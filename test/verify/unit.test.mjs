@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { judge } from '../../dist/verify/judge.js';
 import { summarize } from '../../dist/verify/state.js';
-import { chooseRunner } from '../../dist/verify/typescript-mode.js';
+import { chooseRunner } from '../../dist/verify/typescript/index.js';
 
 /** The events of a tutorial-like run that passes; `change` edits them for the other cases. */
 function passingEvents() {
@@ -95,22 +95,17 @@ describe('the judge, fed made-up timelines', () => {
 });
 
 describe('runner choice', () => {
+  const node20 = new Set(['--enable-source-maps']);
+  const node22 = new Set(['--enable-source-maps', '--experimental-strip-types']);
+
   test('JavaScript runs as it is on every Node', () => {
-    for (const version of ['20.20.2', '22.18.0', '26.0.0']) assert.deepEqual(chooseRunner('/p/index.mjs', version, {}), { mode: 'javascript', nodeFlags: [] });
+    for (const flags of [node20, node22]) assert.deepEqual(chooseRunner('/p/index.mjs', flags), { mode: 'javascript', nodeFlags: [] });
   });
 
-  test("TypeScript: Node's own type stripping where it is on by default", () => {
-    assert.deepEqual(chooseRunner('/p/index.ts', '22.18.0', { typescript: 'strip' }), { mode: 'node-strip-types', nodeFlags: [] });
-  });
-
-  test('TypeScript: the flag on 22.6 to 22.17 and 23, esbuild on Node 20 and before 22.6', () => {
-    assert.equal(chooseRunner('/p/index.ts', '22.6.0', {}).mode, 'node-strip-types');
-    assert.ok(chooseRunner('/p/index.mts', '23.1.0', {}).nodeFlags.includes('--experimental-strip-types'));
-    assert.deepEqual(chooseRunner('/p/index.ts', '22.5.1', {}), { mode: 'esbuild', nodeFlags: [] });
-    assert.deepEqual(chooseRunner('/p/index.cts', '20.20.2', {}), { mode: 'esbuild', nodeFlags: [] });
-  });
-
-  test('.tsx always goes through esbuild (Node does not strip JSX)', () => {
-    assert.equal(chooseRunner('/p/index.tsx', '26.0.0', { typescript: 'strip' }).mode, 'esbuild');
+  test("TypeScript goes through esbuild on every Node, with Node's own stripping off where Node has it", () => {
+    for (const entry of ['/p/index.ts', '/p/index.mts', '/p/index.cts', '/p/index.tsx']) {
+      assert.deepEqual(chooseRunner(entry, node22), { mode: 'esbuild', nodeFlags: ['--no-experimental-strip-types'] });
+      assert.deepEqual(chooseRunner(entry, node20), { mode: 'esbuild', nodeFlags: [] });
+    }
   });
 });
