@@ -15,8 +15,8 @@ import {
   writeFilesAtomically,
   writeNewFiles,
 } from '../system/index.js';
-import type { LocalCa } from './ca/index.js';
-import { caRootDirectory } from './ca/index.js';
+import type { CaConstraintsReport, LocalCa } from './ca/index.js';
+import { caConstraintsOf, caRootDirectory } from './ca/index.js';
 import { checkCertificateSize, makePair } from './create.js';
 import type { Host, KeyType } from './profile/index.js';
 import {
@@ -78,6 +78,9 @@ export interface CertificateSummary {
     created: boolean;
     fingerprintSha256: string;
   };
+  /** Set when the leaf was signed by the local CA: whether that CA is name-constrained (one made
+   *  before h2-setup constrained its CAs is not, and says how to replace it). */
+  caConstraints?: CaConstraintsReport;
 }
 
 interface GeneratePlan {
@@ -158,14 +161,15 @@ export function planGeneration(options: CertsOptions): GeneratePlan {
       );
     }
   }
-  if (request.ca) {
-    refuseCaRootInProject(outDir);
-    // A host the CA may not vouch for is refused before anything is made.
-    assertHostsPermittedByLocalCa(request.hosts);
-  }
   const csr = options.csr !== undefined ? { path: resolve(options.csr), text: readCsrFile(resolve(options.csr)) } : undefined;
   // A request is checked whole (format, key, signature) before anything is made.
-  if (csr) readCertificateRequest(csr.text, displayPath(csr.path));
+  const requested = csr ? readCertificateRequest(csr.text, displayPath(csr.path)) : undefined;
+  if (request.ca) {
+    refuseCaRootInProject(outDir);
+    // A name the CA may not vouch for is refused before anything is made: the names the
+    // leaf will carry, which for --csr without --host are the request's own.
+    assertHostsPermittedByLocalCa(requested && !request.hostsGiven ? requested.hosts : request.hosts);
+  }
   return {
     request,
     keyPath,
@@ -250,7 +254,7 @@ export type PasswordSource = () => Promise<string>;
  */
 export async function generateCertificates(options: CertsOptions, p12Password?: PasswordSource): Promise<CertificateSummary> {
   const plan = planGeneration(options);
-  const password = plan.p12Path ? await askP12Password(p12Password) : undefined;
+  const password = plan.p12Path ? await askP12Password(options.p12Password, p12Password) : undefined;
   const issued = plan.csr ? await signRequest(plan.csr, plan) : await makePairFor(plan, password);
   const files = [
     ...(issued.keyPem && plan.keyPath ? [{ path: plan.keyPath, contents: issued.keyPem, mode: 0o600 }] : []),
@@ -293,6 +297,7 @@ export async function generateCertificates(options: CertsOptions, p12Password?: 
             created: localCa.created,
             fingerprintSha256: localCa.certificate.fingerprint256,
           },
+          caConstraints: caConstraintsOf(localCa.certificate),
         }
       : {}),
   };
@@ -310,7 +315,12 @@ interface Issued {
 
 const P12_ENCRYPTION = 'PBES2 AES-256-CBC, PBKDF2-HMAC-SHA256, SHA-256 MAC';
 
-async function askP12Password(source: PasswordSource | undefined): Promise<string> {
+/** An option given by the caller beats the environment, which beats asking. */
+async function askP12Password(given: string | undefined, source: PasswordSource | undefined): Promise<string> {
+  if (given !== undefined) {
+    if (given === '') throw usageError('the p12Password option is empty; expected a password (there is no default)');
+    return given;
+  }
   const fromEnvironment = process.env[P12_PASSWORD_VARIABLE];
   if (fromEnvironment) return fromEnvironment;
   if (!source) throw usageError(P12_NEEDS_PASSWORD);
