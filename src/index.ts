@@ -71,8 +71,8 @@ export async function checkCertificates(options: CheckCertificatesOptions = {}):
 export interface VerifyOptions {
   /** The program, relative to the project directory; default index.ts. */
   entry?: string;
-  /** Stop the program, and everything it started, after this many milliseconds; default 10000. */
-  timeoutMs?: number;
+  /** Stop the program, and everything it started, after this many milliseconds (as --timeout); default 10000. */
+  timeout?: number;
   /** The port given to the program as PORT; default a free loopback port. */
   port?: number;
 }
@@ -80,7 +80,7 @@ export interface VerifyOptions {
 /** `h2-setup verify DIR`: runs the project and returns the verdict and timeline (its --json document). */
 export async function verify(dir = '.', options: VerifyOptions = {}): Promise<VerifyResult> {
   const { verifyProject } = await import('./verify/index.js');
-  return verifyProject({ dir, entry: options.entry, timeoutMs: options.timeoutMs, port: options.port });
+  return verifyProject({ dir, entry: options.entry, timeoutMs: options.timeout, port: options.port });
 }
 
 export interface InitOptions {

@@ -27,7 +27,11 @@ export type ProblemCode =
   | 'bad-signature'
   | 'ca-expired'
   | 'ca-mismatch'
-  | 'too-large';
+  | 'too-large'
+  /** --renew only: the key is not the type or size --key-type / --bits ask for. */
+  | 'key-differs'
+  /** --renew only: a server certificate where --client asks for a client's, or the other way round. */
+  | 'purpose-differs';
 
 export interface Problem {
   code: ProblemCode;
@@ -51,7 +55,7 @@ export interface IssuerFinding {
   problems: Problem[];
 }
 
-function covers(cert: X509Certificate, host: Host): boolean {
+export function covers(cert: X509Certificate, host: Host): boolean {
   // subject: 'never' — modern clients (Chrome since 58, Go, Node) ignore the
   // commonName, so the check must too.
   return host.kind === 'ip' ? cert.checkIP(host.value) !== undefined : cert.checkHost(host.value, { subject: 'never' }) !== undefined;

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { shellQuote } from '../common/index.js';
 import { readRegularFile, UnreadableFileError } from '../system/index.js';
 import { type CaConstraintsReport, caConstraintsOf, caRootDirectory } from './ca/index.js';
-import { CERTIFICATE_CHECKS, type CheckedPair, type IssuerFinding, type Problem, problemOf, REGENERATE, REMAKE } from './certificate-checks.js';
+import { CERTIFICATE_CHECKS, type CheckedPair, covers, type IssuerFinding, type Problem, problemOf, REGENERATE, REMAKE } from './certificate-checks.js';
 import {
   CA_CERT_BESIDE_PAIR,
   CA_CERT_FILE,
@@ -31,7 +31,8 @@ export interface CheckOptions {
   key?: string;
   /** The certificate's file name, relative to outDir; default public-cert.pem. */
   cert?: string;
-  /** Hosts the certificate must cover; defaults to localhost, 127.0.0.1 and ::1. */
+  /** Hosts the certificate must cover, exactly these; default the hosts it names (a default
+   *  host it lacks is then a note, not a problem). */
   hosts?: readonly string[];
   /** For tests and reproducible reports; defaults to now. */
   now?: Date;
@@ -44,6 +45,10 @@ export interface CheckResult {
   keyPath: string;
   certPath: string;
   problems: Problem[];
+  /** The hosts judged: those asked for (--host), else the ones the certificate names (none for a client's). */
+  hosts: string[];
+  /** What is worth knowing but fails nothing: without `hosts`, the default hosts the certificate does not name. */
+  notes: string[];
   certificate?: {
     subject: string;
     issuer: string;
@@ -126,19 +131,18 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
   const outDir = resolve(options.outDir ?? DEFAULT_OUT_DIR);
   const keyPath = resolve(outDir, options.key ?? DEFAULT_KEY_FILE);
   const certPath = resolve(outDir, options.cert ?? DEFAULT_CERT_FILE);
-  const hosts = parseHosts(options.hosts);
+  // Asked for: exactly those hosts. Not asked: the hosts the certificate names, which it covers
+  // by definition; the defaults it lacks are a note (a pair made for app.test alone is not broken).
+  const hostsGiven = options.hosts !== undefined && options.hosts.length > 0;
+  const hosts = hostsGiven ? parseHosts(options.hosts) : [];
   const now = options.now ?? new Date();
 
   const { key, problem: keyProblem } = readKey(keyPath);
   const { cert, problem: certProblem } = readCert(certPath);
   const readProblems = [keyProblem, certProblem].filter((entry): entry is Problem => entry !== undefined);
   if (!cert) {
-    const flags = remakeFlags(
-      options,
-      hosts.map((host) => host.value),
-      false,
-    );
-    return { ok: false, keyPath, certPath, problems: withRemakeFlags(readProblems, flags) };
+    const flags = remakeFlags(options, hostsGiven ? hosts.map((host) => host.value) : [...DEFAULT_HOSTS], false);
+    return { ok: false, keyPath, certPath, problems: withRemakeFlags(readProblems, flags), hosts: hosts.map((host) => host.value), notes: [] };
   }
 
   const fields = readFields(cert);
@@ -171,6 +175,8 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
     keyPath,
     certPath,
     problems: withRemakeFlags(problems, remakeFlags(options, hostsToCover, caSigned, pair.client)),
+    hosts: hostsGiven || pair.client ? hosts.map((host) => host.value) : certificateHostNames(subjectAltNameHosts(pair.san).map((host) => host.value)),
+    notes: hostsGiven || pair.client || !pair.san ? [] : defaultHostsNote(cert, pair.san),
     certificate: {
       subject: cert.subject,
       issuer: cert.issuer,
@@ -189,6 +195,16 @@ export async function checkCertificates(options: CheckOptions): Promise<CheckRes
     ...(pair.issuer.ca ? { caConstraints: caConstraintsOf(pair.issuer.ca) } : {}),
     ...(options.trust !== false ? { trust } : {}),
   };
+}
+
+/** Without --host: the default hosts the certificate does not name, as one note. */
+function defaultHostsNote(cert: X509Certificate, san: string): string[] {
+  const missing = parseHosts(DEFAULT_HOSTS).filter((host) => !covers(cert, host));
+  if (missing.length === 0) return [];
+  const names = missing.map((host) => host.value).join(', ');
+  return [
+    `the certificate does not name ${names} (one of the defaults), so a client that connects by ${missing.length === 1 ? 'that name' : 'those names'} refuses it; it names ${san} (add --host to require other hosts)`,
+  ];
 }
 
 /** The extensions and signature algorithm from the DER, without node-forge; a certificate

@@ -5,7 +5,7 @@
  * The certificate code (and node-forge's ASN.1 codec behind it) loads only when the action runs.
  */
 import { type Command, Option } from '../commander.js';
-import { ExitCode, printResult } from '../common/index.js';
+import { ExitCode, printResult, usageError } from '../common/index.js';
 // The defaults for --help come from their own modules, not profile/index.ts, which would also
 // load host parsing (node:net, node:url: ~4 ms of CPU) that --help never uses.
 import { CLIENT_CERT_FILE, CLIENT_KEY_FILE, DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, P12_FILE, P12_PASSWORD_VARIABLE } from './profile/file-names.js';
@@ -29,6 +29,7 @@ export interface CertsFlags {
   ca?: boolean;
   installCa?: boolean;
   uninstallCa?: boolean;
+  caPath?: boolean;
   json?: boolean;
 }
 
@@ -63,19 +64,25 @@ export function defineCertsCommand(command: Command): Command {
       .addOption(
         new Option(
           '--check',
-          'diagnose an existing pair instead of writing one (exit 1 on any problem; the "who trusts it" section is information and never changes the exit code)',
+          'diagnose an existing pair instead of writing one, for the hosts it names or exactly the --host ones (exit 1 on any problem; the "who trusts it" section is information and never changes the exit code)',
         ).conflicts(['force', 'ca', 'days', 'bits', 'keyType', 'csr', 'p12']),
       )
       .addOption(
         new Option(
           '--renew',
-          'make the pair if missing, remake it only if --check would fail it (expired, less than a third of its lifetime and at most 30 days left, a --host not covered, its CA no longer signs it); else change nothing (exit 0)',
+          'make the pair if missing, remake it only if --check would fail it (expired, less than a third of its lifetime and at most 30 days left, a --host not covered, its CA no longer signs it) or when its key type, size or purpose differs from --key-type, --bits, --client; else change nothing (exit 0)',
         ).conflicts(['check', 'force']),
       )
       .addOption(
         new Option('--install-ca', 'add the local CA to the trust stores it can reach (NSS, system)').conflicts(['check', 'uninstallCa', ...PAIR_FLAGS]),
       )
       .addOption(new Option('--uninstall-ca', 'remove the local CA from those trust stores').conflicts(['check', ...PAIR_FLAGS]))
+      .addOption(
+        new Option(
+          '--ca-path',
+          "print the local CA certificate's path and nothing else, for NODE_EXTRA_CA_CERTS=$(h2-setup certs --ca-path) (exit 2 when there is no CA yet)",
+        ).conflicts(['check', 'installCa', 'uninstallCa', ...PAIR_FLAGS]),
+      )
       .addHelpText(
         'after',
         `
@@ -85,6 +92,7 @@ Examples:
   h2-setup certs --check                               (problems, then which clients trust the pair)
   h2-setup certs --renew --ca                          (in predev/prestart: remakes only when due)
   h2-setup certs --ca && h2-setup certs --install-ca   (browsers trust it, no warning)
+  NODE_EXTRA_CA_CERTS=$(h2-setup certs --ca-path) node client.js   (any Node trusts the local CA)
   h2-setup certs --key-type ecdsa                      (a P-256 key instead of RSA-2048)
   h2-setup certs --client                              (client-key.pem + client-cert.pem for mutual TLS)
   h2-setup certs --csr app.csr --cert app-cert.pem     (sign a request made by openssl, keytool or Go)
@@ -101,6 +109,7 @@ Examples:
 async function runCerts(flags: CertsFlags): Promise<ExitCode> {
   // The flags go on as they came (text included): each certs function parses them once.
   const files: CertsOptions = { outDir: flags.outDir, key: flags.key, cert: flags.cert, hosts: flags.host };
+  if (flags.caPath) return printCaPath(flags.json);
   const report = await import('./report.js');
   // Only a command that uses the local CA loads ca/ to say where a relative H2_SETUP_CAROOT points.
   if (flags.ca || flags.client || flags.csr !== undefined || flags.installCa || flags.uninstallCa) {
@@ -115,8 +124,9 @@ async function runCerts(flags: CertsFlags): Promise<ExitCode> {
   }
   if (flags.renew) {
     const { renewCertificates } = await import('./renew.js');
-    const result = await renewCertificates({ ...files, days: flags.days, bits: flags.bits, ca: flags.ca });
+    const result = await renewCertificates({ ...files, days: flags.days, bits: flags.bits, keyType: flags.keyType, ca: flags.ca, client: flags.client });
     printResult(result, flags.json, report.formatRenew);
+    warn(report.unconstrainedCaWarning(result.summary?.caConstraints));
     return ExitCode.ok;
   }
   if (flags.check) {
@@ -141,5 +151,30 @@ async function runCerts(flags: CertsFlags): Promise<ExitCode> {
     async () => (await import('./p12-password.js')).askP12PasswordAtTerminal(),
   );
   printResult(result, flags.json, report.formatGenerated);
+  warn(report.unconstrainedCaWarning(result.caConstraints));
   return ExitCode.ok;
+}
+
+/**
+ * --ca-path: the path alone, so `$(h2-setup certs --ca-path)` is the path. Unlike mkcert's
+ * -CAROOT (a directory, printed even when empty), this names a file, and a path to a file
+ * that is not there would leave NODE_EXTRA_CA_CERTS to warn and trust nothing: with no CA
+ * yet it is exit 2 with nothing on stdout, so a script stops there. It never makes a CA.
+ */
+async function printCaPath(json: boolean | undefined): Promise<ExitCode> {
+  const { caRootDirectory, readLocalCaCertificate } = await import('./ca/index.js');
+  const { selfCommand } = await import('../system/index.js');
+  const ca = readLocalCaCertificate();
+  if (!ca) {
+    throw usageError(
+      `no local CA yet in ${caRootDirectory()}: --ca-path prints the path of an existing one`,
+      `make it with \`${selfCommand()} certs --ca\` (or --install-ca), then run --ca-path again`,
+    );
+  }
+  printResult({ caCertPath: ca.certPath }, json, () => `${ca.certPath}\n`);
+  return ExitCode.ok;
+}
+
+function warn(line: string | undefined): void {
+  if (line) process.stderr.write(line);
 }

@@ -14,7 +14,7 @@ import {
   writeFilesAtomically,
   writeNewFiles,
 } from '../system/index.js';
-import type { LocalCa } from './ca/index.js';
+import type { CaConstraintsReport, LocalCa } from './ca/index.js';
 import { checkCertificateSize, makePair } from './create.js';
 import type { Host, KeyType } from './profile/index.js';
 import {
@@ -79,6 +79,9 @@ export interface CertificateSummary {
     created: boolean;
     fingerprintSha256: string;
   };
+  /** Set when the leaf was signed by the local CA: whether that CA is name-constrained (one made
+   *  before h2-setup constrained its CAs is not, and says how to replace it). */
+  caConstraints?: CaConstraintsReport;
 }
 
 interface GeneratePlan {
@@ -160,15 +163,16 @@ export async function planGeneration(options: CertsOptions): Promise<GeneratePla
       );
     }
   }
+  const csr = options.csr !== undefined ? { path: resolve(options.csr), text: readCsrFile(resolve(options.csr)) } : undefined;
+  // A request is checked whole (format, key, signature) before anything is made.
+  const requested = csr ? (await import('./x509/csr.js')).readCertificateRequest(csr.text, displayPath(csr.path)) : undefined;
   if (request.ca) {
     const { assertHostsPermittedByLocalCa, caRootDirectory } = await import('./ca/index.js');
     refuseCaRootInProject(outDir, caRootDirectory());
-    // A host the CA may not vouch for is refused before anything is made.
-    assertHostsPermittedByLocalCa(request.hosts);
+    // A name the CA may not vouch for is refused before anything is made: the names the
+    // leaf will carry, which for --csr without --host are the request's own.
+    assertHostsPermittedByLocalCa(requested && !request.hostsGiven ? requested.hosts : request.hosts);
   }
-  const csr = options.csr !== undefined ? { path: resolve(options.csr), text: readCsrFile(resolve(options.csr)) } : undefined;
-  // A request is checked whole (format, key, signature) before anything is made.
-  if (csr) (await import('./x509/csr.js')).readCertificateRequest(csr.text, displayPath(csr.path));
   return {
     request,
     keyPath,
@@ -252,7 +256,7 @@ export type PasswordSource = () => Promise<string>;
  */
 export async function generateCertificates(options: CertsOptions, p12Password?: PasswordSource): Promise<CertificateSummary> {
   const plan = await planGeneration(options);
-  const password = plan.p12Path ? await askP12Password(p12Password) : undefined;
+  const password = plan.p12Path ? await askP12Password(options.p12Password, p12Password) : undefined;
   const issued = plan.csr ? await signRequest(plan.csr, plan) : await makePairFor(plan, password);
   const files = [
     ...(issued.keyPem && plan.keyPath ? [{ path: plan.keyPath, contents: issued.keyPem, mode: 0o600 }] : []),
@@ -295,6 +299,8 @@ export async function generateCertificates(options: CertsOptions, p12Password?: 
             created: localCa.created,
             fingerprintSha256: localCa.certificate.fingerprint256,
           },
+          // Loaded already: the local CA signed the pair.
+          caConstraints: (await import('./ca/index.js')).caConstraintsOf(localCa.certificate),
         }
       : {}),
   };
@@ -312,7 +318,12 @@ interface Issued {
 
 const P12_ENCRYPTION = 'PBES2 AES-256-CBC, PBKDF2-HMAC-SHA256, SHA-256 MAC';
 
-async function askP12Password(source: PasswordSource | undefined): Promise<string> {
+/** An option given by the caller beats the environment, which beats asking. */
+async function askP12Password(given: string | undefined, source: PasswordSource | undefined): Promise<string> {
+  if (given !== undefined) {
+    if (given === '') throw usageError('the p12Password option is empty; expected a password (there is no default)');
+    return given;
+  }
   const fromEnvironment = process.env[P12_PASSWORD_VARIABLE];
   if (fromEnvironment) return fromEnvironment;
   if (!source) throw usageError(P12_NEEDS_PASSWORD);

@@ -16,5 +16,6 @@ export { type CreatedCertificate, createCertificate } from './create.js';
 export { type CertificateSummary, generateCertificates, planGeneration } from './generate.js';
 export type { InstallCaResult } from './install-ca.js';
 export type { RenewResult } from './renew.js';
+export { unconstrainedCaWarning } from './report.js';
 export type { CreateCertificateOptions, WriteCertificatesOptions } from './request.js';
 export { type CertsResult, writeCertificates } from './write.js';

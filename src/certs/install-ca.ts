@@ -1,8 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { shellQuote } from '../common/index.js';
 import { type CaConstraintsReport, caConstraintsOf, caRootDirectory, loadOrCreateLocalCa, readLocalCaCertificate } from './ca/index.js';
-
-import type { TrustVerdict } from './trust/index.js';
-import { selectedStores, type TrustAction, updateTrustStores } from './trust/index.js';
+import { type NodeTrustLine, selectedStores, shortestNodeLine, type TrustAction, type TrustVerdict, updateTrustStores } from './trust/index.js';
 
 export interface InstallCaOptions {
   uninstall?: boolean;
@@ -18,6 +17,9 @@ export interface InstallCaResult {
   caSubject: string | null;
   actions: TrustAction[];
   nodeExtraCaCerts: string | null;
+  /** After an install: the shortest line that makes the running Node trust the CA (`node --use-system-ca`
+   *  when the system store it reads holds the CA, else NODE_EXTRA_CA_CERTS), and from which Node line on it works. */
+  node?: NodeTrustLine;
   /** Whether the CA is name-constrained (one made by an older h2-setup is not); absent when there is no CA. */
   caConstraints?: CaConstraintsReport;
   /** After an install: which clients now accept a throwaway localhost leaf signed by the CA, asked
@@ -76,6 +78,7 @@ export async function installLocalCa(options: InstallCaOptions): Promise<Install
     caSubject: ca.certificate.subject.replace(/\n/g, ', '),
     actions,
     nodeExtraCaCerts: options.uninstall ? null : `NODE_EXTRA_CA_CERTS=${shellQuote(ca.certPath)}`,
+    ...(options.uninstall ? {} : { node: shortestNodeLine(ca.certPath, readFileSync(ca.certPath, 'utf8')) }),
     caConstraints: caConstraintsOf(ca.certificate),
     ...(trust ? { trust } : {}),
   };

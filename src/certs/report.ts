@@ -4,14 +4,14 @@ import type { CheckResult } from './check.js';
 import type { CertificateSummary } from './generate.js';
 import type { InstallCaResult } from './install-ca.js';
 import type { RenewResult } from './renew.js';
-import type { TrustVerdict } from './trust/index.js';
+import { systemStoreHint, type TrustVerdict } from './trust/index.js';
 import { nodeTrust } from './write.js';
 
 /** The two ways to make Node trust a self-signed certificate. */
 
 export function formatGenerated(summary: CertificateSummary): string {
   // With a CA, clients trust the CA certificate, not the leaf.
-  const trust = nodeTrust(summary.ca?.certPath ?? summary.certPath);
+  const trust = nodeTrust(summary.ca?.certPath ?? summary.certPath, summary.ca !== undefined);
   const ca = summary.ca;
   const names = summary.hosts.map((host) => host.value).join(', ');
   const client = summary.kind === 'client';
@@ -58,7 +58,9 @@ export function formatGenerated(summary: CertificateSummary): string {
           'Trust it from Node, in the client:',
           `  ${trust.caOption}`,
           'or for a whole process:',
-          `  ${trust.environment}`,
+          `  ${trust.shortest}   (${trust.worksFrom})`,
+          ...(trust.shortest !== trust.environment ? [`  ${trust.environment}   (every Node line)`] : []),
+          ...(ca && trust.shortest === trust.environment ? [systemStoreHint()] : []),
           '',
         ]),
   ].join('\n');
@@ -87,11 +89,12 @@ export function formatCheck(result: CheckResult): string {
     lines.push(`  SHA-256       ${cert.fingerprintSha256}`);
   }
   if (result.caConstraints) lines.push(...caConstraintsLines(result.caConstraints));
+  for (const note of result.notes ?? []) lines.push(`  note          ${note}`);
   if (result.ok) {
     lines.push(
       cert?.purpose === 'client'
         ? `${paint(['bold', 'green'], 'OK')}: the key matches the client certificate and a server that trusts its CA will accept it (mutual TLS).`
-        : `${paint(['bold', 'green'], 'OK')}: the key matches the certificate and clients will accept it for every host checked.`,
+        : `${paint(['bold', 'green'], 'OK')}: the key matches the certificate and clients will accept it for every host checked (${result.hosts.join(', ')}).`,
     );
   } else {
     lines.push(paint(['bold', 'red'], `${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}:`));
@@ -100,6 +103,13 @@ export function formatCheck(result: CheckResult): string {
   if (result.trust && result.trust.length > 0)
     lines.push(...trustLines('Who trusts it (asked each client; this does not change the exit code):', result.trust));
   return `${lines.join('\n')}\n`;
+}
+
+/** For stderr, once, when a command signed with a CA made before h2-setup constrained its CAs:
+ *  it still signs (replacing it would break every trust store it is in), but the user should know. */
+export function unconstrainedCaWarning(report: CaConstraintsReport | undefined): string | undefined {
+  if (!report || report.constrained) return undefined;
+  return `h2-setup: warning: signed with an unconstrained local CA: ${report.detail ?? ''}; ${report.fix ?? ''}\n`;
 }
 
 /** The CA line; an unconstrained (older) CA with what that means and how to replace it. */
@@ -151,8 +161,14 @@ export function formatInstallCa(result: InstallCaResult): string {
     if (action.command) lines.push(`      instead, run: ${action.command}`);
   }
   if (result.caConstraints) lines.push(...caConstraintsLines(result.caConstraints));
-  if (result.nodeExtraCaCerts) {
-    lines.push('', 'Node does not read these stores; trust the CA for a Node process with:', `  ${result.nodeExtraCaCerts} node your-client.js`);
+  if (result.node) {
+    const system = result.nodeExtraCaCerts !== null && !result.node.command.startsWith(result.nodeExtraCaCerts);
+    lines.push(
+      '',
+      system ? `Node ${process.version} reads the CA from the system store; trust it for a Node process with:` : 'Trust the CA for a Node process with:',
+      `  ${result.node.command}   (${result.node.worksFrom})`,
+      ...(system ? [`  ${result.nodeExtraCaCerts} node your-client.js   (every Node line)`] : [systemStoreHint()]),
+    );
   }
   if (result.trust && result.trust.length > 0) {
     lines.push(...trustLines('Which clients now trust the CA (asked each with a throwaway localhost leaf it signed):', result.trust));

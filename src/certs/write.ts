@@ -3,30 +3,49 @@
  * ways to make Node trust it. Its result is the `certs --json` document, and the library's
  * writeCertificates(): the command and the library call this, so the two cannot drift.
  */
+import { readFileSync } from 'node:fs';
 import { shellQuote } from '../common/index.js';
 import { type CertificateSummary, generateCertificates } from './generate.js';
 import type { CertsOptions } from './request.js';
+import { shortestNodeLine } from './trust/index.js';
 
 /** How a Node client trusts what was made: the CA certificate when a CA signed it, else the leaf. */
 export interface NodeTrust {
   /** the `ca:` option of tls.connect / http2.connect */
   caOption: string;
-  /** the same for a whole process */
+  /** the same for a whole process, on every Node line */
   environment: string;
+  /** The shortest line that works for the Node that ran this: `node --use-system-ca ...` when the
+   *  CA is in the system store it reads, else the environment line. */
+  shortest: string;
+  /** From which Node line on `shortest` works. */
+  worksFrom: string;
 }
 
 export type CertsResult = CertificateSummary & { trust: NodeTrust };
 
-export function nodeTrust(certPath: string): NodeTrust {
+/** `certPath` is what the client trusts; `caSigned`: it is the local CA's certificate, which the system store may hold. */
+export function nodeTrust(certPath: string, caSigned = false): NodeTrust {
+  const environment = `NODE_EXTRA_CA_CERTS=${shellQuote(certPath)} node your-client.js`;
+  const shortest = caSigned ? shortestNodeLine(certPath, readPem(certPath)) : { command: environment, worksFrom: 'every Node line' };
   return {
     caOption: `http2.connect(url, { ca: fs.readFileSync(${JSON.stringify(certPath)}) })`,
-    environment: `NODE_EXTRA_CA_CERTS=${shellQuote(certPath)} node your-client.js`,
+    environment,
+    shortest: shortest.command,
+    worksFrom: shortest.worksFrom,
   };
+}
+
+function readPem(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Writes the pair; `askPassword` is how --p12 gets a password no option or variable gave (the CLI asks at a terminal). */
 export async function writeCertificates(options: CertsOptions, askPassword?: () => Promise<string>): Promise<CertsResult> {
-  const { p12Password } = options;
-  const summary = await generateCertificates(options, p12Password !== undefined ? async () => p12Password : askPassword);
-  return { ...summary, trust: nodeTrust(summary.ca?.certPath ?? summary.certPath) };
+  const summary = await generateCertificates(options, askPassword);
+  return { ...summary, trust: nodeTrust(summary.ca?.certPath ?? summary.certPath, summary.ca !== undefined) };
 }

@@ -77,5 +77,8 @@ async function runInit(dir: string | undefined, flags: InitFlags): Promise<ExitC
   });
   const { formatInitReport } = await import('./report.js');
   printResult(result, flags.json, formatInitReport);
+  const { unconstrainedCaWarning } = await import('../certs/index.js');
+  const warning = unconstrainedCaWarning(result.certificates?.caConstraints);
+  if (warning) process.stderr.write(warning);
   return result.ok ? ExitCode.ok : ExitCode.failed;
 }

@@ -54,7 +54,7 @@ export interface RenderInput {
   /** TLS with a CA only: mutual TLS, the server requires a client certificate
    *  signed by the CA and the client presents client-cert.pem (the mtls program). */
   mtls?: boolean;
-  /** How the README and .gitignore tell the user to run h2-setup (default: selfCommand()). */
+  /** How the README tells the user to run h2-setup (default: selfCommand()); .gitignore, which is shared, names the installed `h2-setup`. */
   h2setup?: string;
 }
 
@@ -153,6 +153,9 @@ export function renderProject(input: RenderInput): RenderedFile[] {
         : '`private-key.pem` and `public-cert.pem`',
     h2setup,
     certsCommand: `${h2setup} certs${ca ? ' --ca' : ''} --force${mtls ? `\n${h2setup} certs --client --force` : ''}`,
+    // .gitignore is committed and shared: its commands name the installed h2-setup, never
+    // this machine's path to it (the project has no h2-setup dependency for `npx` to find).
+    gitignoreCommands: [`certs${ca ? ' --ca' : ''} --force`, ...(mtls ? ['certs --client --force'] : [])].map((args) => `#   h2-setup ${args}`).join('\n'),
     // The mtls program prints the client certificate's name, which is the user's and the machine's.
     expectedOutput: fill(read(input.template, variant, 'expected-output.txt').trimEnd(), { clientName: userAtHost() }),
     newerNodeOutput: newerNodeOutput(input.template, variant),

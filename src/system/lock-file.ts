@@ -11,6 +11,7 @@
 import { ExitCode, H2SetupError } from '../common/index.js';
 import { cannotWrite, processExists, temporaryPathFor } from './files.js';
 import { cleanUpOnInterrupt } from './interrupt-cleanup.js';
+import { startTimeOf } from './process-state.js';
 
 // Not an import: see system/index.ts (an ES module import of node:fs costs every command CPU).
 const { closeSync, constants, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } = process.getBuiltinModule('node:fs');
@@ -20,16 +21,6 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** Ends in .pem so the scaffold's `*.pem` ignore rule covers a lock left by a killed run. */
 export const LOCK_FILE = '.h2-setup.lock.pem';
-
-function startTimeOf(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) is in parentheses and may itself hold spaces or ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
 
 function ownIdentity(): string {
   return `${process.pid} ${startTimeOf(process.pid) ?? '-'}\n`;

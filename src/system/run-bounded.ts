@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { waitUntilGone } from './processes-gone.js';
+import { waitUntilGone } from './process-state.js';
 
 export interface BoundedRun {
   /** The exit code, or null when the process was killed or could not start. */

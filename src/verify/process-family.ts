@@ -12,6 +12,7 @@
  * elsewhere only the group and the reported pids can be reached).
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { startTimeOf } from '../system/index.js';
 
 export interface StoppedProcess {
   pid: number;
@@ -67,6 +68,13 @@ function kill(pid: number): boolean {
   }
 }
 
+/** A process the program started, as the probe reported it, with its start time then
+ *  (undefined where there is no /proc, or it had already ended). */
+export interface StartedProcess {
+  pid: number;
+  startTime: string | undefined;
+}
+
 export interface StoppedFamily {
   /** the processes other than the program that were still running and were stopped, for the report */
   stopped: StoppedProcess[];
@@ -78,7 +86,9 @@ export interface StoppedFamily {
  * SIGKILLs `root` (the program) and its whole family, `started` being the pids the probe
  * reported.
  */
-export function stopFamily(root: number, started: readonly number[]): StoppedFamily {
+export function stopFamily(root: number, startedProcesses: readonly StartedProcess[]): StoppedFamily {
+  // Only those the pid still names: one that ended long ago may have handed its pid on.
+  const started = startedProcesses.filter(({ pid, startTime }) => startTime === undefined || startTimeOf(pid) === startTime).map(({ pid }) => pid);
   const processes = readProcesses();
   // Never this process or its ancestors, whatever a session number might say.
   const protectedPids = new Set([process.pid, process.ppid]);

@@ -19,10 +19,10 @@
  */
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { waitUntilGone } from '../system/index.js';
+import { startTimeOf, waitUntilGone } from '../system/index.js';
 import { type ProbeEvent, RecordReader } from './channel/index.js';
 import { PLUMBING_ENV, type Plumbing } from './probe/index.js';
-import { type StoppedProcess, stopFamily } from './process-family.js';
+import { type StartedProcess, type StoppedProcess, stopFamily } from './process-family.js';
 
 export interface RunRequest {
   cwd: string;
@@ -88,7 +88,7 @@ export function startProgram(request: RunRequest): RunningProgram {
   const pid = child.pid;
 
   const events: ProbeEvent[] = [];
-  const startedPids: number[] = [];
+  const startedPids: StartedProcess[] = [];
   let stdout = '';
   let stderr = '';
   let timedOut = false;
@@ -123,7 +123,10 @@ export function startProgram(request: RunRequest): RunningProgram {
   const reader = new RecordReader(token, (record) => {
     const event = renumber(record as unknown as ProbeEvent);
     events.push(event);
-    if (event.type === 'child-started') startedPids.push(event.pid);
+    // Noted with its start time now, while the pid surely still names that process (it was
+    // started a moment ago), so a pid that has since come round to another process is never
+    // taken for the program's at the end of a long run.
+    if (event.type === 'child-started') startedPids.push({ pid: event.pid, startTime: startTimeOf(event.pid) });
     request.onEvent?.(event);
   });
   probe?.on('data', (chunk: Buffer) => reader.push(chunk));

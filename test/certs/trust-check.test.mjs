@@ -71,7 +71,7 @@ describe('checkTrust: who trusts the pair', { timeout: 5 * 60_000 }, () => {
       assert.deepEqual(systemCa, {
         client: 'node-system-ca',
         trusted: null,
-        detail: `this Node (${process.execPath}) has no --use-system-ca (it came in Node 22.15 and 23.8)`,
+        detail: `this Node (${process.execPath}) has no --use-system-ca (it came in Node 22.15)`,
       });
     assert.equal(one(verdicts, 'openssl').trusted, false);
     assert.match(one(verdicts, 'openssl').detail, /self-signed certificate/);
@@ -147,7 +147,7 @@ describe('checkTrust: who trusts the pair', { timeout: 5 * 60_000 }, () => {
     t.diagnostic(JSON.stringify(systemOnly));
     assert.equal(one(systemOnly, 'node-system-ca').trusted, true, one(systemOnly, 'node-system-ca').detail);
     assert.equal(one(systemOnly, 'node').trusted, false);
-    assert.equal(one(systemOnly, 'node').fix, 'node --use-system-ca');
+    assert.equal(one(systemOnly, 'node').fix, 'node --use-system-ca (Node 22.15 and later)');
   });
 
   test('a public name signed with the constrained CA is refused everywhere, and the fix is a new CA', async (t) => {

@@ -101,7 +101,7 @@ describe('the packed library, installed into a fresh project', { timeout: 600_00
       const written = await writeCertificates({ outDir: 'work/lib-pair', hosts: ['localhost'], days: 90 });
       const checked = await checkCertificates({ outDir: 'work/lib-pair', hosts: ['localhost'] });
       const made = await init({ dir: 'work/lib-demo', template: 'example-2', tls: true, yes: true });
-      const verified = await verify('work/lib-demo', { timeoutMs: 20000 });
+      const verified = await verify('work/lib-demo', { timeout: 20000 });
       console.log(JSON.stringify({ written, checked, made, verified }));
     `);
     assert.equal(statSync(join(work, 'lib-pair', 'private-key.pem')).mode & 0o777, 0o600);
@@ -109,6 +109,7 @@ describe('the packed library, installed into a fresh project', { timeout: 600_00
     assert.equal(documents.checked.ok, true, JSON.stringify(documents.checked.problems));
     assert.equal(documents.made.verify.passed, true, JSON.stringify(documents.made.verify));
     assert.equal(documents.verified.passed, true, documents.verified.reason);
+    assert.equal(documents.verified.timeoutMs, 20000, 'verify(dir, { timeout }) is the --timeout in ms');
 
     // The CLI's --json documents have exactly the same fields.
     const cliWritten = await runCli(['certs', '--out-dir', join(work, 'cli-pair'), '--host', 'localhost', '--days', '90', '--json']);
@@ -163,7 +164,7 @@ describe('the packed library, installed into a fresh project', { timeout: 600_00
       `import { createCertificate, verify, H2SetupError, type CreatedCertificate, type VerifyResult, type CheckResult, checkCertificates } from 'h2-setup';
 const pair: CreatedCertificate = await createCertificate({ hosts: ['localhost'], keyType: 'ecdsa', days: 30 });
 const key: string = pair.key;
-const result: VerifyResult = await verify('.', { timeoutMs: 1000 });
+const result: VerifyResult = await verify('.', { timeout: 1000 });
 const passed: boolean = result.passed;
 const checked: CheckResult = await checkCertificates({ outDir: '.' });
 const ok: boolean = checked.ok;

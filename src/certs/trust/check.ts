@@ -9,6 +9,7 @@ import { subjectAltNameHosts } from '../x509/index.js';
 import type { Context, Lineage, TrustClient, TrustVerdict } from './context.js';
 import { askMacosKeychain } from './macos.js';
 import { askNode } from './node.js';
+import { USE_SYSTEM_CA_FROM } from './node-system-ca.js';
 import { askNss } from './nss.js';
 import { askOpenssl } from './openssl.js';
 import { askWindows } from './windows.js';
@@ -65,7 +66,7 @@ function fixFor(context: Context, client: TrustClient, nodeSystemCaTrusts = fals
     return replaceCaCommand(context.caDirectory ?? '<the CA directory>', context.permit);
   }
   if (client === 'node') {
-    if (nodeSystemCaTrusts) return 'node --use-system-ca';
+    if (nodeSystemCaTrusts) return `node --use-system-ca (${USE_SYSTEM_CA_FROM} and later)`;
     return `NODE_EXTRA_CA_CERTS=${shellQuote(context.caCertPath ?? 'rootCA.pem')}`;
   }
   return 'h2-setup certs --install-ca';

@@ -5,4 +5,13 @@
  */
 export { checkTrust } from './check.js';
 export { TRUST_CLIENTS, type TrustAction, type TrustClient, type TrustVerdict, UNTESTED_CLIENTS } from './context.js';
+export {
+  inSystemStore,
+  NODE_USE_SYSTEM_CA_FROM,
+  type NodeTrustLine,
+  shortestNodeLine,
+  systemCaSupport,
+  systemStoreHint,
+  USE_SYSTEM_CA_FROM,
+} from './node-system-ca.js';
 export { selectedStores, updateTrustStores } from './stores.js';

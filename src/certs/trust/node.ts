@@ -2,11 +2,15 @@
  *  (its bundled roots, NODE_EXTRA_CA_CERTS), and again with --use-system-ca. */
 import { runBounded } from '../../system/index.js';
 import { type Context, type TrustVerdict, whyNotRun } from './context.js';
+import { USE_SYSTEM_CA_FROM } from './node-system-ca.js';
 
 const NODE_CLIENT = `
 const tls = require('node:tls');
 const [port, name, isIp] = process.argv.slice(1);
-const socket = tls.connect({ host: '127.0.0.1', port: Number(port), servername: isIp === '1' ? undefined : name, rejectUnauthorized: false });
+// The server listens on 127.0.0.1 whatever the name. Without a servername (an address) Node
+// checks the certificate against that connect address, and an IPv6-only pair fails it: its own
+// check is replaced by the one below, against the name asked for, so 'authorized' is the chain alone.
+const socket = tls.connect({ host: '127.0.0.1', port: Number(port), servername: isIp === '1' ? undefined : name, rejectUnauthorized: false, checkServerIdentity: () => undefined });
 socket.on('secureConnect', () => {
   const identity = tls.checkServerIdentity(name, socket.getPeerCertificate());
   const error = socket.authorizationError;
@@ -35,9 +39,9 @@ export async function askNode(context: Context, port: number, nodePath: string, 
   try {
     answer = JSON.parse(line);
   } catch {
-    // An older Node refuses the flag itself ("bad option: --use-system-ca"): it was added in Node 22.15 and 23.8.
+    // An older Node refuses the flag itself ("bad option: --use-system-ca"): see node-system-ca.ts.
     if (client === 'node-system-ca' && /bad option|--use-system-ca/.test(run.stderr)) {
-      return { client, trusted: null, detail: `this Node (${nodePath}) has no --use-system-ca (it came in Node 22.15 and 23.8)` };
+      return { client, trusted: null, detail: `this Node (${nodePath}) has no --use-system-ca (it came in ${USE_SYSTEM_CA_FROM})` };
     }
     return { client, trusted: null, detail: whyNotRun(run, what, context.timeoutMs) };
   }

@@ -1,6 +1,9 @@
 // Not an import: see system/index.ts (an ES module import of node:fs costs every command CPU).
 const { readdirSync, readFileSync } = process.getBuiltinModule('node:fs');
 /**
+ * The state of a process: whether it still runs, and whether a pid still names the process
+ * it named when it was noted (its start time).
+ *
  * Waiting until killed processes are really gone, so "killed" is said only when it is true.
  *
  * SIGKILL is sent at once but takes effect later: a process must be scheduled to die, and
@@ -22,6 +25,22 @@ const { readdirSync, readFileSync } = process.getBuiltinModule('node:fs');
  */
 export const KILL_WAIT_MS = 3_000;
 const POLL_MS = 10;
+
+/**
+ * When process `pid` started (field 22 of /proc/<pid>/stat, clock ticks since boot), or
+ * undefined where it is gone or there is no /proc. A pid and its start time name one process
+ * for ever: pids are reused, and on a busy machine with Linux's default pid_max of 32768
+ * they come round again within minutes.
+ */
+export function startTimeOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may itself hold spaces or ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
 
 /** The state letter of a process ('R', 'S', 'Z'...), or null when there is no such process. */
 function stateOf(pid: number): string | null {
