@@ -4,7 +4,9 @@ import type { CheckResult } from './check.js';
 import type { CertificateSummary } from './generate.js';
 import type { InstallCaResult } from './install-ca.js';
 import type { RenewResult } from './renew.js';
-import { systemStoreHint, type TrustVerdict } from './trust/index.js';
+import type { TrustVerdict } from './trust/index.js';
+// Not trust/index.ts, which would load every trust check for every pair (see write.ts).
+import { systemStoreHint } from './trust/node-system-ca.js';
 import { nodeTrust } from './write.js';
 
 /** The two ways to make Node trust a self-signed certificate. */

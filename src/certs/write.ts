@@ -3,11 +3,15 @@
  * ways to make Node trust it. Its result is the `certs --json` document, and the library's
  * writeCertificates(): the command and the library call this, so the two cannot drift.
  */
-import { readFileSync } from 'node:fs';
 import { shellQuote } from '../common/index.js';
 import { type CertificateSummary, generateCertificates } from './generate.js';
 import type { CertsOptions } from './request.js';
-import { shortestNodeLine } from './trust/index.js';
+// The one trust module it needs, not trust/index.ts, which would load every trust check, the
+// local CA and all of x509 for every pair (bench/ecdsa.mjs).
+import { shortestNodeLine } from './trust/node-system-ca.js';
+
+// Not an import: see system/index.ts (an ES module import of node:fs costs every command CPU).
+const { readFileSync } = process.getBuiltinModule('node:fs');
 
 /** How a Node client trusts what was made: the CA certificate when a CA signed it, else the leaf. */
 export interface NodeTrust {

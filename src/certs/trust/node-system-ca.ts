@@ -7,7 +7,6 @@
  * (tls.getCACertificates('system'), which reads what --use-system-ca reads, SSL_CERT_FILE
  * included), so the line h2-setup prints is one that works for the Node that runs it.
  */
-import * as tls from 'node:tls';
 import { shellQuote } from '../../common/index.js';
 
 export const USE_SYSTEM_CA_FROM = 'Node 22.15';
@@ -26,6 +25,8 @@ const pemBody = (pem: string): string => pem.replace(/-----[^-]+-----|\s/g, '');
 
 /** Whether the system store this Node reads holds `certPem`; undefined when this Node cannot say (before 22.15). */
 export function inSystemStore(certPem: string): boolean | undefined {
+  // node:tls loaded here, for a CA-signed pair only: write.ts imports this module for every pair.
+  const tls = process.getBuiltinModule('node:tls');
   // Not in Node 20's types: tls.getCACertificates came with 22.15.
   const list = (tls as { getCACertificates?: (type: 'system') => string[] }).getCACertificates;
   if (typeof list !== 'function') return undefined;
