@@ -16,9 +16,9 @@ import {
   writeNewFiles,
 } from '../system/index.js';
 import type { CaConstraintsReport, LocalCa } from './ca/index.js';
-import { caConstraintsOf, caRootDirectory } from './ca/index.js';
+import { assertHostsPermittedByLocalCa, caConstraintsOf, caRootDirectory } from './ca/index.js';
 import { checkCertificateSize, makePair } from './create.js';
-import type { Host, KeyType } from './profile/index.js';
+import type { Host } from './profile/index.js';
 import {
   CA_CERT_BESIDE_PAIR,
   CLIENT_CERT_FILE,
@@ -29,34 +29,15 @@ import {
   P12_FILE,
   P12_PASSWORD_VARIABLE,
 } from './profile/index.js';
-import { type CertsOptions, type PairRequest, pairSummary, parsePairRequest } from './request.js';
-import type { LeafKind } from './x509/index.js';
+import { type CertsOptions, type PairRequest, type PairSummary, pairSummary, parsePairRequest } from './request.js';
 import { buildPkcs12, privateKeyToPem, readCertificateRequest, signCertificateRequest } from './x509/index.js';
 
 export const P12_NEEDS_PASSWORD = `--p12 needs a password: set ${P12_PASSWORD_VARIABLE} or run at a terminal; there is no default password`;
 
-import { assertHostsPermittedByLocalCa } from './ca/index.js';
-
-export interface CertificateSummary {
+export interface CertificateSummary extends PairSummary {
   /** Absent with --csr: the key is the requester's. */
   keyPath?: string;
   certPath: string;
-  kind: LeafKind;
-  keyType: KeyType;
-  curve?: string;
-  bits: number;
-  /** 'RSA-2048', 'ECDSA P-256' */
-  keyLabel: string;
-  hosts: Host[];
-  commonName: string;
-  serial: string;
-  notBefore: string;
-  notAfter: string;
-  days: number;
-  fingerprintSha256: string;
-  signatureAlgorithm: string;
-  keyUsage: string[];
-  extendedKeyUsage: string[];
   /** Set with --csr. */
   csr?: {
     path: string;
