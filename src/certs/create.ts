@@ -9,12 +9,11 @@ import { type KeyObject, X509Certificate } from 'node:crypto';
 import { usageError } from '../common/index.js';
 import { userAtHost } from '../system/index.js';
 import type { LocalCa } from './ca/index.js';
-import { type Host, type KeyType, MAX_CERTIFICATE_BYTES } from './profile/index.js';
-import { type CreateCertificateOptions, type PairRequest, pairSummary, parsePairRequest } from './request.js';
+import { MAX_CERTIFICATE_BYTES } from './profile/index.js';
+import { type CreateCertificateOptions, type PairRequest, type PairSummary, pairSummary, parsePairRequest } from './request.js';
 // x509's parts, not its index.ts, which would also load the CSR and PKCS#12 code (see generate.ts).
-import type { ExtendedKeyUsage, KeyUsage } from './x509/extensions.js';
 import { generateEcdsaKeyPair, privateKeyToPem, startRsaKeyGeneration } from './x509/keys.js';
-import { type IssuedLeaf, issueLeafCertificate, type LeafKind, leafCommonName } from './x509/leaf.js';
+import { type IssuedLeaf, issueLeafCertificate, leafCommonName } from './x509/leaf.js';
 
 export interface MadePair {
   privateKey: KeyObject;
@@ -59,26 +58,12 @@ export function checkCertificateSize(certPem: string, hostCount: number): void {
   }
 }
 
-export interface CreatedCertificate {
+export interface CreatedCertificate extends Omit<PairSummary, 'keyLabel'> {
   /** PKCS#8 PEM: keep it to yourself. */
   key: string;
   cert: string;
   /** The local CA's certificate (PEM), when signed by it: what the other side passes as `ca`. */
   ca?: string;
-  kind: LeafKind;
-  keyType: KeyType;
-  curve?: string;
-  bits: number;
-  hosts: Host[];
-  commonName: string;
-  serial: string;
-  notBefore: string;
-  notAfter: string;
-  days: number;
-  fingerprintSha256: string;
-  signatureAlgorithm: string;
-  keyUsage: KeyUsage[];
-  extendedKeyUsage: ExtendedKeyUsage[];
 }
 
 /**

@@ -16,7 +16,7 @@ import {
 } from '../system/index.js';
 import type { CaConstraintsReport, LocalCa } from './ca/index.js';
 import { checkCertificateSize, makePair } from './create.js';
-import type { Host, KeyType } from './profile/index.js';
+import type { Host } from './profile/index.js';
 import {
   CA_CERT_BESIDE_PAIR,
   CLIENT_CERT_FILE,
@@ -27,37 +27,20 @@ import {
   P12_FILE,
   P12_PASSWORD_VARIABLE,
 } from './profile/index.js';
-import { type CertsOptions, type PairRequest, pairSummary, parsePairRequest } from './request.js';
+import { type CertsOptions, type PairRequest, type PairSummary, pairSummary, parsePairRequest } from './request.js';
 // x509's parts, not its index.ts, so a pair without --csr or --p12 loads neither csr.js nor
 // pkcs12.js (each module on the path costs every `certs` run CPU, bench/ecdsa.mjs).
 import { privateKeyToPem } from './x509/keys.js';
-import type { LeafKind } from './x509/leaf.js';
 
 // Not an import: see system/index.ts (an ES module import of node:fs costs every command CPU).
 const { chmodSync, existsSync, lstatSync, mkdirSync } = process.getBuiltinModule('node:fs');
 
 export const P12_NEEDS_PASSWORD = `--p12 needs a password: set ${P12_PASSWORD_VARIABLE} or run at a terminal; there is no default password`;
 
-export interface CertificateSummary {
+export interface CertificateSummary extends PairSummary {
   /** Absent with --csr: the key is the requester's. */
   keyPath?: string;
   certPath: string;
-  kind: LeafKind;
-  keyType: KeyType;
-  curve?: string;
-  bits: number;
-  /** 'RSA-2048', 'ECDSA P-256' */
-  keyLabel: string;
-  hosts: Host[];
-  commonName: string;
-  serial: string;
-  notBefore: string;
-  notAfter: string;
-  days: number;
-  fingerprintSha256: string;
-  signatureAlgorithm: string;
-  keyUsage: string[];
-  extendedKeyUsage: string[];
   /** Set with --csr. */
   csr?: {
     path: string;
@@ -125,8 +108,9 @@ function readCsrFile(path: string): string {
 }
 
 /** Everything that can be wrong with the input is found here, before any file or
- *  directory is touched. Async only to load the local CA's modules when the pair uses it:
- *  a self-signed pair never needs them (~3 ms of CPU less, bench/ecdsa.mjs). */
+ *  directory is touched. *  Async only to load the local CA's modules when the pair uses it: a self-signed pair never
+ *  needs them (~3 ms of CPU less, bench/ecdsa.mjs).
+ */
 export async function planGeneration(options: CertsOptions): Promise<GeneratePlan> {
   if (options.csr !== undefined) refuseWithCsr(options);
   const request = parsePairRequest(options);

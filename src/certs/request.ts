@@ -9,29 +9,12 @@ import { type KeyObject, X509Certificate } from 'node:crypto';
 import { usageError } from '../common/index.js';
 import { type Host, type KeyBits, type KeyType, parseBits, parseDays, parseHosts, parseKeyType } from './profile/index.js';
 // x509's parts, not its index.ts (see generate.ts).
+import type { ExtendedKeyUsage, KeyUsage } from './x509/extensions.js';
 import { describeKey } from './x509/keys.js';
 import type { IssuedLeaf, LeafKind } from './x509/leaf.js';
 
-/** The `certs` options as given. The flags arrive as text and the library's options as
- *  numbers; both go through the same parsers, so both refuse the same values in the same words. */
-export interface CertsOptions {
-  outDir?: string;
-  hosts?: readonly string[];
-  days?: number | string;
-  keyType?: string;
-  bits?: number | string;
-  key?: string;
-  cert?: string;
-  force?: boolean;
-  ca?: boolean;
-  client?: boolean;
-  csr?: string;
-  p12?: boolean;
-  p12Password?: string;
-}
-
 /** The library's options: the `certs` flags in camelCase, with their real types. */
-export interface WriteCertificatesOptions extends CertsOptions {
+export interface WriteCertificatesOptions {
   /** Where to write (created when missing); default the current directory. */
   outDir?: string;
   /** DNS names and IP addresses to cover; default localhost, 127.0.0.1, ::1 (none for a client). */
@@ -61,6 +44,15 @@ export interface WriteCertificatesOptions extends CertsOptions {
 }
 
 /** createCertificate() makes a pair in memory: the options that shape the pair, not the files. */
+/** The `certs` options as given: the library's, or the flags, which arrive as text. Both go
+ *  through the same parsers, so both refuse the same values in the same words. */
+export type CertsOptions = Omit<WriteCertificatesOptions, 'hosts' | 'days' | 'keyType' | 'bits'> & {
+  hosts?: readonly string[];
+  days?: number | string;
+  keyType?: string;
+  bits?: number | string;
+};
+
 export type CreateCertificateOptions = Pick<WriteCertificatesOptions, 'hosts' | 'days' | 'keyType' | 'bits' | 'ca' | 'client'>;
 
 /** A pair once every option has been checked. */
@@ -99,7 +91,27 @@ export function parsePairRequest(options: CertsOptions): PairRequest {
 }
 
 /** What --json and the library say about an issued leaf and its key, made here or sent in a --csr. */
-export function pairSummary(kind: LeafKind, publicKey: KeyObject, leaf: IssuedLeaf, hosts: Host[], commonName: string, days: number) {
+/** What a made pair is: the part every document about one shares (certs --json, init, createCertificate). */
+export interface PairSummary {
+  kind: LeafKind;
+  keyType: KeyType;
+  curve?: string;
+  bits: number;
+  /** 'RSA-2048', 'ECDSA P-256' */
+  keyLabel: string;
+  hosts: Host[];
+  commonName: string;
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+  days: number;
+  fingerprintSha256: string;
+  signatureAlgorithm: string;
+  keyUsage: KeyUsage[];
+  extendedKeyUsage: ExtendedKeyUsage[];
+}
+
+export function pairSummary(kind: LeafKind, publicKey: KeyObject, leaf: IssuedLeaf, hosts: Host[], commonName: string, days: number): PairSummary {
   const key = describeKey(publicKey);
   return {
     kind,

@@ -109,7 +109,28 @@ export function stageFile(path: string, contents: string | Uint8Array, mode: num
 
 /** Writes several files all-or-nothing as far as a file system allows: every file is
  *  staged before any is renamed into place. Replaces what is there. */
-export function writeFilesAtomically(files: ReadonlyArray<{ path: string; contents: string | Uint8Array; mode: number }>): void {
+export function writeFilesAtomically(files: readonly FileToWrite[]): void {
+  stageThenPlace(
+    files,
+    (stage) => stage.commit(),
+    (current, error) => cannotWrite(current, error),
+  );
+}
+
+type FileToWrite = { path: string; contents: string | Uint8Array; mode: number };
+
+/**
+ * The one way several files are written: every file is staged (a temporary file beside its
+ * target) before any is placed, so a failure while writing leaves nothing half done. `place`
+ * puts one staged file at its name; when staging or placing fails, every stage is removed,
+ * and `failed` turns the error (and the file it happened at) into the one to throw, after
+ * undoing what it must.
+ */
+function stageThenPlace(
+  files: readonly FileToWrite[],
+  place: (stage: StagedFile, path: string) => void,
+  failed: (current: string, error: unknown) => unknown,
+): void {
   const staged: StagedFile[] = [];
   let current = '';
   try {
@@ -119,11 +140,11 @@ export function writeFilesAtomically(files: ReadonlyArray<{ path: string; conten
     }
     for (const [index, stage] of staged.entries()) {
       current = files[index]?.path ?? current;
-      stage.commit();
+      place(stage, current);
     }
   } catch (error) {
     for (const stage of staged) stage.abort();
-    throw cannotWrite(current, error);
+    throw failed(current, error);
   }
 }
 
@@ -133,34 +154,28 @@ export function writeFilesAtomically(files: ReadonlyArray<{ path: string; conten
  * by someone else while we worked is kept. When one name turns out to be taken, the ones
  * already placed by this call are removed again and a usage error says which file now exists.
  */
-export function writeNewFiles(files: ReadonlyArray<{ path: string; contents: string | Uint8Array; mode: number }>): void {
-  const staged: StagedFile[] = [];
+export function writeNewFiles(files: readonly FileToWrite[]): void {
   const placed: string[] = [];
-  let current = '';
-  try {
-    for (const file of files) {
-      current = file.path;
-      staged.push(stageFile(file.path, file.contents, file.mode));
-    }
-    for (const [index, stage] of staged.entries()) {
-      current = files[index]?.path ?? current;
+  stageThenPlace(
+    files,
+    (stage, path) => {
       stage.commitNew();
-      placed.push(current);
-    }
-  } catch (error) {
-    for (const stage of staged) stage.abort();
-    for (const path of placed) {
-      try {
-        unlinkSync(path);
-      } catch {
-        // already gone
+      placed.push(path);
+    },
+    (current, error) => {
+      for (const path of placed) {
+        try {
+          unlinkSync(path);
+        } catch {
+          // already gone
+        }
       }
-    }
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw usageError(`${current} now exists (it was created while h2-setup was working); pass --force to replace it`);
-    }
-    throw cannotWrite(current, error);
-  }
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+        return usageError(`${current} now exists (it was created while h2-setup was working); pass --force to replace it`);
+      }
+      return cannotWrite(current, error);
+    },
+  );
 }
 
 /** A file system refusal (permission, read-only, full disk) as one line, not a stack. */
