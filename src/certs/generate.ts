@@ -108,9 +108,8 @@ function readCsrFile(path: string): string {
 }
 
 /** Everything that can be wrong with the input is found here, before any file or
- *  directory is touched. *  Async only to load the local CA's modules when the pair uses it: a self-signed pair never
- *  needs them (~3 ms of CPU less, bench/ecdsa.mjs).
- */
+ *  directory is touched. Async only to load the local CA's modules when the pair uses it: a
+ *  self-signed pair never needs them (~3 ms of CPU less, bench/ecdsa.mjs). */
 export async function planGeneration(options: CertsOptions): Promise<GeneratePlan> {
   if (options.csr !== undefined) refuseWithCsr(options);
   const request = parsePairRequest(options);
