@@ -2,6 +2,7 @@ import type { Stats } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { ExitCode, H2SetupError, usageError } from '../common/index.js';
 import { cleanUpOnInterrupt } from './interrupt-cleanup.js';
+import { processExists } from './process-state.js';
 
 // Not an import: see system/index.ts (an ES module import of node:fs costs every command CPU).
 const { closeSync, constants, fchmodSync, fstatSync, fsyncSync, linkSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } =
@@ -18,16 +19,6 @@ export function temporaryPathFor(path: string): string {
 }
 
 const TEMPORARY_NAME = /^\.(.+)\.([0-9]+)\.[a-z0-9]+\.tmp(\.[^.]*)?$/;
-
-/** Whether a process with this pid exists (EPERM: it does, but is someone else's). */
-export function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes temporary files a killed earlier run (SIGKILL, power loss) left for `names` in

@@ -9,9 +9,9 @@
  * never broken however long it takes (a stopped process is still alive).
  */
 import { ExitCode, H2SetupError } from '../common/index.js';
-import { cannotWrite, processExists, temporaryPathFor } from './files.js';
+import { cannotWrite, temporaryPathFor } from './files.js';
 import { cleanUpOnInterrupt } from './interrupt-cleanup.js';
-import { startTimeOf } from './process-state.js';
+import { processExists, startTimeOf } from './process-state.js';
 
 // Not an import: see system/index.ts (an ES module import of node:fs costs every command CPU).
 const { closeSync, constants, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } = process.getBuiltinModule('node:fs');

@@ -1,5 +1,3 @@
-// Not an import: see system/index.ts (an ES module import of node:fs costs every command CPU).
-const { readdirSync, readFileSync } = process.getBuiltinModule('node:fs');
 /**
  * The state of a process: whether it still runs, and whether a pid still names the process
  * it named when it was noted (its start time).
@@ -26,6 +24,35 @@ const { readdirSync, readFileSync } = process.getBuiltinModule('node:fs');
 export const KILL_WAIT_MS = 3_000;
 const POLL_MS = 10;
 
+// Not an import: see system/index.ts (an ES module import of node:fs costs every command CPU).
+const { readdirSync, readFileSync } = process.getBuiltinModule('node:fs');
+
+/**
+ * The fields of /proc/<pid>/stat after the command name, so [0] is field 3 (the state),
+ * [1] the parent, [2] the process group, [3] the session, [19] the start time; null when
+ * there is no such process (or no /proc). The command name (field 2) is in parentheses and
+ * may itself hold spaces or ')', so the fields are read after the last ')'.
+ */
+export function statFields(pid: number | string): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a process with this pid exists (EPERM: it does, but is someone else's); a
+ *  negative pid asks about a process group. Where there is no /proc, all there is to ask. */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * When process `pid` started (field 22 of /proc/<pid>/stat, clock ticks since boot), or
  * undefined where it is gone or there is no /proc. A pid and its start time name one process
@@ -33,24 +60,7 @@ const POLL_MS = 10;
  * they come round again within minutes.
  */
 export function startTimeOf(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) is in parentheses and may itself hold spaces or ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
-
-/** The state letter of a process ('R', 'S', 'Z'...), or null when there is no such process. */
-function stateOf(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // "pid (comm) state ...": comm may hold spaces and parentheses, so read after the last ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  } catch {
-    return null;
-  }
+  return statFields(pid)?.[19];
 }
 
 function hasProc(): boolean {
@@ -64,39 +74,24 @@ function hasProc(): boolean {
 
 /** Members of process group `group` that are alive (not zombies), read from /proc. */
 function liveGroupMembers(group: number): number[] {
-  const members: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(pgrp) === group && state !== 'Z') members.push(Number(entry));
-    } catch {
-      // it ended while we looked
-    }
-  }
-  return members;
-}
-
-/** Whether a signal can reach pid (or, negative, a process group): where there is no /proc. */
-function signalReaches(target: number): boolean {
-  try {
-    process.kill(target, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return readdirSync('/proc')
+    .filter((entry) => {
+      if (!/^\d+$/.test(entry)) return false;
+      const fields = statFields(entry);
+      return fields !== null && Number(fields[2]) === group && fields[0] !== 'Z';
+    })
+    .map(Number);
 }
 
 /** The processes among `pids`, and the live members of the process groups in `groups`, that still run. */
 function stillRunning(pids: readonly number[], groups: readonly number[] = []): number[] {
   if (!hasProc()) {
-    return [...pids.filter((pid) => signalReaches(pid)), ...groups.filter((group) => signalReaches(-group)).map((group) => -group)];
+    return [...pids.filter((pid) => processExists(pid)), ...groups.filter((group) => processExists(-group)).map((group) => -group)];
   }
   const running = new Set(
     pids.filter((pid) => {
-      const state = stateOf(pid);
-      return state !== null && state !== 'Z';
+      const state = statFields(pid)?.[0];
+      return state !== undefined && state !== 'Z';
     }),
   );
   for (const group of groups) for (const pid of liveGroupMembers(group)) running.add(pid);

@@ -12,7 +12,7 @@
  * elsewhere only the group and the reported pids can be reached).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { startTimeOf } from '../system/index.js';
+import { startTimeOf, statFields } from '../system/index.js';
 
 export interface StoppedProcess {
   pid: number;
@@ -37,14 +37,9 @@ function readProcesses(): ProcessEntry[] | null {
   const processes: ProcessEntry[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // "pid (comm) state ppid pgrp session ...": comm may hold spaces and parentheses, so read after the last ')'.
-      const [state, ppid, , session] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      processes.push({ pid: Number(entry), ppid: Number(ppid), session: Number(session), zombie: state === 'Z' });
-    } catch {
-      // the process ended while we looked
-    }
+    const fields = statFields(entry);
+    // null: the process ended while we looked
+    if (fields) processes.push({ pid: Number(entry), ppid: Number(fields[1]), session: Number(fields[3]), zombie: fields[0] === 'Z' });
   }
   return processes;
 }
