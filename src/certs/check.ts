@@ -217,7 +217,7 @@ function readFields(cert: X509Certificate): CertificateFields | undefined {
   }
 }
 
-/** The trust section: each client asked with the pair itself (trust-check.ts loads only here). */
+/** The trust section: each client asked with the pair itself (trust/ loads only here). */
 async function askClients(cert: X509Certificate, key: KeyObject, issuer: IssuerFinding): Promise<TrustVerdict[]> {
   const { checkTrust } = await import('./trust/index.js');
   const keyPem = key.export({ type: 'pkcs8', format: 'pem' }).toString();

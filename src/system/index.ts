@@ -15,7 +15,7 @@ export { readRegularFile, sweepStaleTemporaryFiles, UnreadableFileError, writeFi
 export { findOnPath } from './find-on-path.js';
 export { LOCK_FILE, withLockFile } from './lock-file.js';
 export { checkDirectoryPath, displayPath, pathExists, pathKind } from './paths.js';
-export { startTimeOf, statFields, waitUntilGone } from './process-state.js';
+export { startTimeOf, statFields, stillRunningWords, waitUntilGone } from './process-state.js';
 export { type BoundedRun, runBounded } from './run-bounded.js';
 export { selfCommand } from './self-command.js';
 export { colourFor, paint } from './style.js';

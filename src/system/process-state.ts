@@ -98,6 +98,11 @@ function stillRunning(pids: readonly number[], groups: readonly number[] = []): 
   return [...running];
 }
 
+/** Processes that outlived their SIGKILL, in words: "process 12 still runs", "processes 12, 13 still run". */
+export function stillRunningWords(pids: readonly number[]): string {
+  return pids.length === 1 ? `process ${pids[0]} still runs` : `processes ${pids.join(', ')} still run`;
+}
+
 /**
  * Resolves when none of `pids` and no live member of `groups` runs any more, or at
  * `boundMs` with those that still do (empty: all gone).

@@ -96,7 +96,7 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
   const portSearch = checked.port === null ? findFreePort() : Promise.resolve(checked.port);
   // The two TypeScript modules the start needs, not the folder's index.ts (which brings the
   // whole loader the program runs, and this process never does).
-  const [{ chooseRunner }, { cacheDirectory, nodeCompileCacheDirectory }, { startProgram }, { stopOnInterrupt }] = await Promise.all([
+  const [{ chooseRunner }, { cacheDirectory, esbuildVersion, nodeCompileCacheDirectory }, { startProgram }, { stopOnInterrupt }] = await Promise.all([
     import('./typescript/mode.js'),
     import('./typescript/transpile-cache.js'),
     import('./run.js'),
@@ -118,11 +118,7 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
   let program: RunningProgram | undefined;
   const release = stopOnInterrupt(() => program?.stop());
   let outcome: RunOutcome;
-  let judging:
-    | Promise<
-        [typeof import('./state.js'), typeof import('./judge.js'), typeof import('./tutorial-lines.js'), typeof import('./typescript/transpile-cache.js')]
-      >
-    | undefined;
+  let judging: Promise<[typeof import('./state.js'), typeof import('./judge.js'), typeof import('./tutorial-lines.js')]> | undefined;
   // Ports verify chose that were taken before the program could listen on them.
   const portsTaken: number[] = [];
   try {
@@ -150,7 +146,7 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
       });
       program = attempt;
       // Loaded while the program starts (see the top of this file).
-      judging ??= Promise.all([import('./state.js'), import('./judge.js'), import('./tutorial-lines.js'), import('./typescript/transpile-cache.js')]);
+      judging ??= Promise.all([import('./state.js'), import('./judge.js'), import('./tutorial-lines.js')]);
       outcome = await attempt.done;
       if (!refused || portsTaken.length + 1 >= PORT_ATTEMPTS) break;
       portsTaken.push(port);
@@ -159,7 +155,7 @@ export async function verifyProject(options: VerifyOptions): Promise<VerifyResul
   } finally {
     release();
   }
-  const [{ summarize }, { judge }, { checkTutorialLines }, { esbuildVersion }] = await judging;
+  const [{ summarize }, { judge }, { checkTutorialLines }] = await judging;
 
   const show = (location: string) => displayPath(location, checked.dir);
   const state = summarize(outcome.events, outcome.pid);

@@ -5,6 +5,7 @@
  * what happened, never by the order it happened in.
  */
 import { basename } from 'node:path';
+import { stillRunningWords } from '../system/index.js';
 import type { ProbeEvent } from './channel/index.js';
 import type { RunOutcome } from './run.js';
 import { type ListenerState, stillOpen, type TimelineState } from './state.js';
@@ -139,7 +140,7 @@ function portTaken(input: JudgeInput): Verdict {
 function survivorsNote(outcome: RunOutcome | null | undefined): string {
   const survivors = outcome?.survivors ?? [];
   if (survivors.length === 0) return '';
-  return `; process${survivors.length === 1 ? '' : 'es'} ${survivors.join(', ')} outlived SIGKILL and still run${survivors.length === 1 ? 's' : ''} (stuck in the kernel)`;
+  return `; sent SIGKILL, ${stillRunningWords(survivors)} (stuck in the kernel)`;
 }
 
 function uncaughtVerdict(event: Extract<ProbeEvent, { type: 'uncaught' }>, input: JudgeInput): Verdict {

@@ -2,7 +2,7 @@
  * The text report: the timeline (one line per event, time since the program started), the
  * tutorial's printed lines with why each missing one is missing, and the verdict line.
  */
-import { paint } from '../system/index.js';
+import { paint, stillRunningWords } from '../system/index.js';
 import type { TimelineEntry, VerifyResult } from './index.js';
 
 function time(ms: number): string {
@@ -123,7 +123,7 @@ export function formatVerifyReport(result: VerifyResult): string {
       out.push(`  ${time(result.durationMs)}  stopped at the timeout: the program and everything it started were killed, and are gone`);
     else if (result.timedOut)
       out.push(
-        `  ${time(result.durationMs)}  stopped at the timeout: sent SIGKILL to the program and everything it started, but ${result.survivors.join(', ')} still run`,
+        `  ${time(result.durationMs)}  stopped at the timeout: sent SIGKILL to the program and everything it started, but ${stillRunningWords(result.survivors)}`,
       );
     else if (result.signal) out.push(`  ${time(result.durationMs)}  killed by ${result.signal}`);
     for (const process of result.stopped) {

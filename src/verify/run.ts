@@ -98,15 +98,14 @@ export function startProgram(request: RunRequest): RunningProgram {
   let signal: NodeJS.Signals | null = null;
   const stopped: StoppedProcess[] = [];
 
-  let familyStopped = false;
+  // Every pid sent SIGKILL; empty until the family has been stopped once.
   const signalled = new Set<number>();
   const stop = () => {
     if (pid === undefined) return;
-    familyStopped = true;
     const family = stopFamily(pid, startedPids);
     for (const signalledPid of family.signalled) signalled.add(signalledPid);
     for (const found of family.stopped) {
-      // esbuild's service, which typescript-hooks.ts started in the program: ours, not the program's.
+      // esbuild's service, which the TypeScript loader started in the program: ours, not the program's.
       if (found.command && ESBUILD_SERVICE.test(found.command)) continue;
       if (!stopped.some((known) => known.pid === found.pid)) stopped.push(found);
     }
@@ -138,7 +137,7 @@ export function startProgram(request: RunRequest): RunningProgram {
       if (finished) return;
       finished = true;
       // After a normal exit too: nothing the program started may outlive the run.
-      if (!familyStopped) stop();
+      if (signalled.size === 0) stop();
       clearTimeout(timer);
       clearTimeout(drainTimer);
       // Whatever still holds a pipe is stopped by now; stop reading them.

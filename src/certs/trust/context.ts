@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import type { X509Certificate } from 'node:crypto';
-import type { BoundedRun } from '../../system/index.js';
+import { type BoundedRun, stillRunningWords } from '../../system/index.js';
 
 export const TRUST_CLIENTS = ['node', 'node-system-ca', 'openssl', 'nss', 'macos-keychain', 'windows'] as const;
 
@@ -60,7 +60,7 @@ export function firstLine(text: string): string {
 export function whyNotRun(run: BoundedRun, what: string, timeoutMs: number): string {
   if (run.startError) return `${what} could not be started: ${run.startError}`;
   if (run.timedOut && run.survivors.length > 0)
-    return `${what} did not answer within ${timeoutMs} ms and was sent SIGKILL, but process${run.survivors.length === 1 ? '' : 'es'} ${run.survivors.join(', ')} still run${run.survivors.length === 1 ? 's' : ''}`;
+    return `${what} did not answer within ${timeoutMs} ms and was sent SIGKILL, but ${stillRunningWords(run.survivors)}`;
   if (run.timedOut) return `${what} did not answer within ${timeoutMs} ms (killed)`;
   return `${what} exited ${run.code} without a verdict: ${firstLine(run.stderr || run.stdout) || 'no output'}`;
 }
