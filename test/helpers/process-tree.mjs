@@ -100,13 +100,19 @@ export function killProcessTree(rootPid, marker) {
   return [...found];
 }
 
-/** The state letter of a process ('R', 'S', 'Z'...), or null when there is none. */
-function stateOf(pid) {
+/** Alive means running: a zombie waiting to be reaped (PID 1 in a container may never) is dead. */
+export function isAlive(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch (error) {
+    if (error.code === 'ENOENT') return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
   } catch {
-    return null;
+    return false;
   }
 }
 
@@ -125,10 +131,7 @@ export async function aliveWhenAnswered(needles, work) {
   const watcher = setInterval(look, 5);
   try {
     const result = await work();
-    const alive = [...seen].filter((pid) => {
-      const state = stateOf(pid);
-      return state !== null && state !== 'Z';
-    });
+    const alive = [...seen].filter(isAlive);
     return { result, seen: [...seen], alive };
   } finally {
     clearInterval(watcher);

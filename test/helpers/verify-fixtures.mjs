@@ -1,12 +1,17 @@
 // Helpers for the verify suites: copy a program from test/fixtures/verify into a fresh
 // temporary project (with a key pair made once per suite by the real `h2-setup certs`),
 // and check that processes and ports are really gone afterwards.
-import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli, tempDir } from './cli.mjs';
+import { isAlive } from './process-tree.mjs';
+import { snapshot } from './snapshot.mjs';
+
+// One of each helper: the verify suites take these from here with the rest.
+export { isAlive, snapshot };
 
 export const fixtures = fileURLToPath(new URL('../fixtures/verify/', import.meta.url));
 
@@ -32,19 +37,6 @@ export function project(t, name, certsDir) {
     for (const file of ['private-key.pem', 'public-cert.pem']) copyFileSync(join(certsDir, file), join(dir, file));
   }
   return dir;
-}
-
-/** File names and contents of a directory, to prove verify wrote nothing into it. */
-export function snapshot(dir) {
-  return readdirSync(dir, { recursive: true })
-    .sort()
-    .map((file) => {
-      try {
-        return `${file}:${readFileSync(join(dir, file), 'utf8').length}`;
-      } catch {
-        return `${file}/`;
-      }
-    });
 }
 
 /** esbuild output cache of the verify suites: a temporary directory, not the user's ~/.cache. */
@@ -74,22 +66,6 @@ export async function waitUntilGone(pid, ms = 3000) {
   const deadline = Date.now() + ms;
   while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   return !isAlive(pid);
-}
-
-/** Alive means running: a zombie waiting to be reaped (PID 1 in a container may never) is dead. */
-export function isAlive(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch (error) {
-    if (error.code === 'ENOENT') return false;
-  }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Resolves true when something can listen on `port` again (on every address, as the program did). */
