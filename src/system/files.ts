@@ -61,8 +61,20 @@ export interface StagedFile {
  */
 export function stageFile(path: string, contents: string | Uint8Array, mode: number): StagedFile {
   const temp = temporaryPathFor(path);
-  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
-  const forget = cleanUpOnInterrupt(() => unlinkSync(temp));
+  // Registered before the file exists: without a listener a signal kills at once, and could
+  // land between creating the file and registering its removal.
+  let created = false;
+  const forget = cleanUpOnInterrupt(() => {
+    if (created) unlinkSync(temp);
+  });
+  let fd: number;
+  try {
+    fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+    created = true;
+  } catch (error) {
+    forget();
+    throw error;
+  }
   try {
     // The umask can only take bits away; fchmod makes the mode exact either way.
     fchmodSync(fd, mode);
